@@ -1,0 +1,2 @@
+/** eager4j: eager tensors, a gradient tape, custom gradients, variables and optimizers. */
+package io.eager4j;
