@@ -1,0 +1,69 @@
+package io.eager4j;
+
+import io.eager4j.internal.Shapes;
+import java.util.Arrays;
+
+/**
+ * The one mutable thing: a named tensor whose value an optimizer replaces with {@link #assign}.
+ * Ops read it like any tensor; an open {@link GradientTape} watches trainable variables it sees.
+ * <pre>{@code
+ * Variable w = Variable.create("W0", 784, 150);   // Glorot uniform, like tf.get_variable
+ * }</pre>
+ */
+public final class Variable extends Tensor {
+    private final String name;
+    private final boolean trainable;
+    private int version;
+
+    public Variable(String name, Tensor initial) {
+        this(name, initial, true);
+    }
+
+    public Variable(String name, Tensor initial, boolean trainable) {
+        super(initial.shape, initial.dtype, initial.device, initial.buffer);
+        this.name = name;
+        this.trainable = trainable;
+    }
+
+    /** TF get_variable's default: Glorot uniform, float32, on the current device, from {@link Rng#current()}. */
+    public static Variable create(String name, int... shape) {
+        return create(name, Initializers.glorotUniform(), shape);
+    }
+
+    public static Variable create(String name, Initializer init, int... shape) {
+        return new Variable(name, init.create(Tensor.checkShape(shape), DType.FLOAT32, Rng.current()));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean trainable() {
+        return trainable;
+    }
+
+    /** Increments whenever the value changes, so a tape can tell a value it read has since changed. */
+    public int version() {
+        return version;
+    }
+
+    /** Replaces the value; shape, dtype and device must stay the same. */
+    public void assign(Tensor value) {
+        if (!Arrays.equals(value.shape, shape) || value.dtype != dtype || value.device != device) {
+            throw new IllegalArgumentException("assign to '" + name + "': expected " + Shapes.format(shape) + " " + dtype
+                    + " on " + device + ", got " + Shapes.format(value.shape) + " " + value.dtype + " on " + value.device);
+        }
+        buffer = value.buffer;
+        version++;
+    }
+
+    /** A plain tensor holding the current value. */
+    public Tensor value() {
+        return stopGradient();
+    }
+
+    @Override
+    public String toString() {
+        return "Variable '" + name + "' " + super.toString();
+    }
+}

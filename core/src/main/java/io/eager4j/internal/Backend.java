@@ -1,0 +1,73 @@
+package io.eager4j.internal;
+
+import io.eager4j.DType;
+
+/**
+ * The narrow interface every device implements: primitives over contiguous row-major buffers.
+ * Shapes are passed as int arrays; binary ops and where broadcast NumPy-style to {@code out}.
+ * Results are new buffers; inputs are never modified.
+ */
+public interface Backend {
+    enum Unary { NEG, EXP, LOG, SQRT, RELU, ABS, SIGN }
+
+    enum Binary {
+        ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM,
+        EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL;
+
+        public boolean isComparison() {
+            return ordinal() >= EQUAL.ordinal();
+        }
+    }
+
+    enum Reduce { SUM, MAX }
+
+    /** Short name for logs and tests, such as "reference" or "cpu-fast". */
+    String name();
+
+    /** Copies a float[], double[], int[] or byte[] (bool) into a new buffer of {@code dtype}. */
+    Buffer fromArray(DType dtype, Object array);
+
+    /** Copies a buffer back to a new host array of its dtype's Java type. */
+    Object toArray(DType dtype, Buffer x);
+
+    Buffer full(DType dtype, int n, double value);
+
+    Buffer unary(Unary op, DType dtype, Buffer x);
+
+    /** Comparisons produce {@link DType#BOOL}; the rest produce {@code dtype}. */
+    Buffer binary(Binary op, DType dtype, Buffer a, int[] aShape, Buffer b, int[] bShape, int[] out);
+
+    /** TF clip_by_value. */
+    Buffer clip(DType dtype, Buffer x, double lo, double hi);
+
+    Buffer where(DType dtype, Buffer cond, int[] cShape, Buffer a, int[] aShape, Buffer b, int[] bShape, int[] out);
+
+    /** Reduces the axes flagged in {@code axes}; the result has the keep-dims shape. */
+    Buffer reduce(Reduce op, DType dtype, Buffer x, int[] shape, boolean[] axes);
+
+    /** Index of the first maximum along {@code axis}, as int32 with that axis removed. */
+    Buffer argmax(DType dtype, Buffer x, int[] shape, int axis);
+
+    /**
+     * batch x [m,k]·[k,n]; A is stored [k,m] when transA, B is stored [n,k] when transB.
+     */
+    Buffer matmul(DType dtype, Buffer a, Buffer b, int batch, int m, int n, int k, boolean transA, boolean transB);
+
+    Buffer permute(DType dtype, Buffer x, int[] shape, int[] perm);
+
+    Buffer broadcastTo(DType dtype, Buffer x, int[] shape, int[] out);
+
+    Buffer slice(DType dtype, Buffer x, int[] shape, int[] begin, int[] size);
+
+    /** Places x at offset {@code begin} inside a zero tensor of shape {@code out}. */
+    Buffer pad(DType dtype, Buffer x, int[] shape, int[] begin, int[] out);
+
+    Buffer concat(DType dtype, Buffer[] xs, int[][] shapes, int axis, int[] out);
+
+    Buffer cast(DType from, Buffer x, DType to);
+
+    Buffer oneHot(DType dtype, Buffer indices, int depth);
+
+    /** Uniform in [a, b) or normal(mean a, stddev b) from Philox 4x32-10 at (seed, offset). */
+    Buffer random(DType dtype, int n, boolean normal, long seed, long offset, double a, double b);
+}

@@ -1,0 +1,23 @@
+package io.eager4j.optim;
+
+import io.eager4j.Tensor;
+import io.eager4j.Variable;
+
+/** Adam with decoupled weight decay (Loshchilov and Hutter): var = var * (1 - lr * wd) - adam_step. */
+public final class AdamW extends Adam {
+    private final double weightDecay;
+
+    public AdamW(double learningRate, double weightDecay) {
+        this(learningRate, weightDecay, 0.9, 0.999, 1e-8);
+    }
+
+    public AdamW(double learningRate, double weightDecay, double beta1, double beta2, double epsilon) {
+        super(learningRate, beta1, beta2, epsilon);
+        this.weightDecay = Check.fraction("AdamW", "weight decay", weightDecay);
+    }
+
+    @Override
+    protected Tensor update(Variable var, Tensor g, Tensor[] slots, long t) {
+        return var.mul(1 - lr * weightDecay).sub(step(var, g, slots, t));
+    }
+}

@@ -1,0 +1,78 @@
+package io.eager4j.optim;
+
+import io.eager4j.GradientTape;
+import io.eager4j.Tensor;
+import io.eager4j.Variable;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Updates variables from gradients; updates are plain tensor math run without recording.
+ * TF 1.4 eager style:
+ * <pre>{@code
+ * Optimizer opt = new Adam(1e-3);
+ * Tensor loss = opt.minimize(() -> NN.softmaxCrossEntropy(x.matmul(w).add(b), y).mean());
+ * }</pre>
+ */
+public abstract class Optimizer {
+    private final Map<Variable, Tensor[]> slots = new IdentityHashMap<>();
+    private long steps;
+
+    /**
+     * Runs {@code loss} on a fresh tape, differentiates it with respect to every trainable variable
+     * it read, applies the update and returns the loss.
+     */
+    public Tensor minimize(Supplier<Tensor> loss) {
+        Tensor value;
+        List<Variable> vars;
+        Tensor[] grads;
+        try (GradientTape tape = new GradientTape()) {
+            value = loss.get();
+            vars = tape.watchedVariables();
+            grads = tape.gradient(value, vars.toArray(new Tensor[0]));
+        }
+        if (vars.isEmpty()) {
+            throw new IllegalStateException("minimize: the loss read no trainable variable, so there is nothing to update");
+        }
+        applyGradients(vars, List.of(grads));
+        return value;
+    }
+
+    /** One update step; a null gradient leaves its variable as it is. */
+    public void applyGradients(List<Variable> vars, List<Tensor> grads) {
+        if (vars.size() != grads.size()) {
+            throw new IllegalArgumentException("applyGradients: " + vars.size() + " variables but " + grads.size() + " gradients");
+        }
+        steps++;
+        try (var ng = GradientTape.noGrad()) {
+            for (int i = 0; i < vars.size(); i++) {
+                Variable v = vars.get(i);
+                Tensor g = grads.get(i);
+                if (g == null) continue;
+                if (!java.util.Arrays.equals(g.shape(), v.shape())) {
+                    throw new IllegalArgumentException("applyGradients: gradient for '" + v.name() + "' has shape "
+                            + java.util.Arrays.toString(g.shape()) + ", variable has " + java.util.Arrays.toString(v.shape()));
+                }
+                v.assign(update(v, g.cast(v.dtype()), slots.computeIfAbsent(v, k -> new Tensor[slotCount()]), steps));
+            }
+        }
+    }
+
+    /** Number of steps applied so far. */
+    public long steps() {
+        return steps;
+    }
+
+    /** Slot tensors per variable (moments), created lazily; zeros until first written. */
+    protected abstract int slotCount();
+
+    /** The variable's new value. {@code slots} hold this optimizer's state for v; {@code t} counts from 1. */
+    protected abstract Tensor update(Variable v, Tensor g, Tensor[] slots, long t);
+
+    /** Slot {@code i} or zeros shaped like v. */
+    protected static Tensor slot(Tensor[] slots, int i, Variable v) {
+        return slots[i] != null ? slots[i] : Tensor.zeros(v.dtype(), v.shape()).to(v.device());
+    }
+}
