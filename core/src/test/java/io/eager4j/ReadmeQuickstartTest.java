@@ -1,0 +1,56 @@
+package io.eager4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import org.junit.jupiter.api.Test;
+
+/** Runs the README's quickstart exactly as written, in JShell, so the README cannot drift. */
+class ReadmeQuickstartTest {
+    @Test
+    void quickstartRunsAsWrittenAndTheLossFalls() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        Matcher m = Pattern.compile("<!-- quickstart -->\\s*```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertTrue(m.find(), "README.md has no ```java block after <!-- quickstart -->");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JShell js = JShell.builder().out(new PrintStream(out, true, StandardCharsets.UTF_8))
+                .remoteVMOptions("--add-modules", "jdk.incubator.vector").build()) {
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                js.addToClasspath(entry);
+            }
+            String rest = m.group(1);
+            SourceCodeAnalysis sca = js.sourceCodeAnalysis();
+            while (!rest.isBlank()) {
+                SourceCodeAnalysis.CompletionInfo ci = sca.analyzeCompletion(rest);
+                for (SnippetEvent e : js.eval(ci.source())) {
+                    if (e.status() == Snippet.Status.REJECTED || e.exception() != null) {
+                        List<String> why = new ArrayList<>();
+                        js.diagnostics(e.snippet()).forEach(d -> why.add(d.getMessage(null)));
+                        fail("README snippet failed: " + ci.source() + " " + why + " " + e.exception());
+                    }
+                }
+                rest = ci.remaining();
+            }
+        }
+        List<Double> losses = new ArrayList<>();
+        Matcher lm = Pattern.compile("loss ([0-9.Ee-]+)").matcher(out.toString(StandardCharsets.UTF_8));
+        while (lm.find()) losses.add(Double.parseDouble(lm.group(1)));
+        assertEquals(5, losses.size(), out.toString(StandardCharsets.UTF_8));
+        assertTrue(losses.get(4) < losses.get(0), "the quickstart's loss should fall: " + losses);
+    }
+}
