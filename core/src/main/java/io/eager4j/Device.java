@@ -70,6 +70,11 @@ public final class Device {
         });
     }
 
+    /** A CPU device served by another backend, for tests that compare backends. */
+    static Device cpuWith(Backend backend) {
+        return new Device("cpu", 0, backend);
+    }
+
     /** The device that new tensors and variables are placed on in this thread. */
     public static Device current() {
         return CURRENT.get();
@@ -93,11 +98,11 @@ public final class Device {
     }
 
     public boolean isCpu() {
-        return this == CPU;
+        return kind.equals("cpu");
     }
 
     @Override
     public String toString() {
-        return kind.equals("cpu") ? "cpu" : kind + ":" + index;
+        return kind.equals("cpu") ? (this == CPU ? "cpu" : "cpu(" + backend.name() + ")") : kind + ":" + index;
     }
 }

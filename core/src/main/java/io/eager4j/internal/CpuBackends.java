@@ -1,15 +1,17 @@
 package io.eager4j.internal;
 
-/** Chooses the CPU backend once; {@code -Deager4j.cpu=reference} forces the reference backend. */
+import io.eager4j.internal.cpu.Gemms;
+
+/**
+ * Chooses the CPU backend once. {@code -Deager4j.cpu=reference} forces the scalar reference
+ * backend; {@code java} or {@code openblas} force that GEMM under the fast backend; unset, the
+ * fast backend takes the best GEMM that loads (the choice is logged once).
+ */
 public final class CpuBackends {
     private CpuBackends() {}
 
     public static Backend select() {
-        String forced = System.getProperty("eager4j.cpu", "");
-        return switch (forced) {
-            case "", "reference" -> new ReferenceBackend();
-            default -> throw new IllegalArgumentException(
-                    "eager4j.cpu=" + forced + " is not a CPU backend; use reference");
-        };
+        String forced = System.getProperty(Gemms.PROPERTY, "auto");
+        return forced.equals("reference") ? new ReferenceBackend() : new FastCpuBackend(Gemms.get());
     }
 }

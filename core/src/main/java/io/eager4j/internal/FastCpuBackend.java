@@ -1,0 +1,172 @@
+package io.eager4j.internal;
+
+import io.eager4j.DType;
+import io.eager4j.internal.cpu.Gemm;
+import java.util.Arrays;
+
+/**
+ * The CPU backend: float32 in tight loops over the heap arrays (no double round trip), GEMM
+ * through OpenBLAS or the Vector API kernel. Shapes without a fast path, and other dtypes, fall
+ * back to the reference backend, which defines the results.
+ */
+public final class FastCpuBackend extends ReferenceBackend {
+    private final Gemm gemm;
+
+    public FastCpuBackend(Gemm gemm) {
+        this.gemm = gemm;
+    }
+
+    @Override
+    public String name() {
+        return "cpu-" + gemm.name();
+    }
+
+    private static float[] f(Buffer b) {
+        return ((CpuBuffer) b).floats();
+    }
+
+    @Override
+    public Buffer full(DType dtype, int n, double value) {
+        if (dtype != DType.FLOAT32) return super.full(dtype, n, value);
+        float[] r = new float[n];
+        if (value != 0) Arrays.fill(r, (float) value);
+        return new CpuBuffer(r);
+    }
+
+    @Override
+    public Buffer unary(Unary op, DType dtype, Buffer x) {
+        if (dtype != DType.FLOAT32) return super.unary(op, dtype, x);
+        float[] a = f(x), r = new float[a.length];
+        switch (op) {
+            case NEG -> { for (int i = 0; i < a.length; i++) r[i] = -a[i]; }
+            case EXP -> Kernels.exp(a, r);
+            case LOG -> { for (int i = 0; i < a.length; i++) r[i] = (float) Math.log(a[i]); }
+            case SQRT -> { for (int i = 0; i < a.length; i++) r[i] = (float) Math.sqrt(a[i]); }
+            case RELU -> { for (int i = 0; i < a.length; i++) r[i] = a[i] > 0 ? a[i] : 0f; }
+            case ABS -> { for (int i = 0; i < a.length; i++) r[i] = Math.abs(a[i]); }
+            case SIGN -> { for (int i = 0; i < a.length; i++) r[i] = Math.signum(a[i]); }
+        }
+        return new CpuBuffer(r);
+    }
+
+    @Override
+    public Buffer clip(DType dtype, Buffer x, double lo, double hi) {
+        if (dtype != DType.FLOAT32) return super.clip(dtype, x, lo, hi);
+        float[] a = f(x), r = new float[a.length];
+        float l = (float) lo, h = (float) hi;
+        for (int i = 0; i < a.length; i++) r[i] = Math.min(Math.max(a[i], l), h);
+        return new CpuBuffer(r);
+    }
+
+    @Override
+    public Buffer binary(Binary op, DType dtype, Buffer a, int[] aShape, Buffer b, int[] bShape, int[] out) {
+        if (dtype != DType.FLOAT32) return super.binary(op, dtype, a, aShape, b, bShape, out);
+        int n = Shapes.size(out);
+        Layout la = Layout.of(aShape, out), lb = Layout.of(bShape, out);
+        if (la == null || lb == null) return super.binary(op, dtype, a, aShape, b, bShape, out);
+        int cols = out.length == 0 ? 1 : out[out.length - 1];
+        float[] x = f(a), y = f(b);
+        if (op.isComparison()) {
+            byte[] r = new byte[n];
+            Kernels.compare(op, x, la, y, lb, r, cols);
+            return new CpuBuffer(r);
+        }
+        float[] r = new float[n];
+        Kernels.binary(op, x, la, y, lb, r, cols);
+        return new CpuBuffer(r);
+    }
+
+    /** How an operand maps onto the output: the same shape, one scalar, one row repeated, or one column. */
+    enum Layout {
+        FULL, SCALAR, ROW, COLUMN;
+
+        static Layout of(int[] shape, int[] out) {
+            int n = Shapes.size(shape);
+            if (Arrays.equals(shape, out)) return FULL;
+            if (n == 1) return SCALAR;
+            int r = out.length;
+            if (r >= 1 && n == out[r - 1] && shape.length >= 1 && shape[shape.length - 1] == out[r - 1]) return ROW;
+            if (r >= 2 && shape.length == r && shape[r - 1] == 1 && n * out[r - 1] == Shapes.size(out)) {
+                for (int d = 0; d < r - 1; d++) if (shape[d] != out[d]) return null;
+                return COLUMN;
+            }
+            return null;
+        }
+
+        int index(int i, int cols) {
+            return switch (this) {
+                case FULL -> i;
+                case SCALAR -> 0;
+                case ROW -> i % cols;
+                case COLUMN -> i / cols;
+            };
+        }
+    }
+
+    @Override
+    public Buffer reduce(Reduce op, DType dtype, Buffer x, int[] shape, boolean[] axes) {
+        if (dtype != DType.FLOAT32) return super.reduce(op, dtype, x, shape, axes);
+        // view as [outer, mid, inner] with only the mid block reduced
+        int first = -1, last = -1;
+        for (int d = 0; d < axes.length; d++) {
+            if (axes[d] && shape[d] != 1) {
+                if (first < 0) first = d;
+                last = d;
+            }
+        }
+        float[] a = f(x);
+        if (first < 0) return new CpuBuffer(a.clone());
+        for (int d = first; d <= last; d++) if (!axes[d] && shape[d] != 1) return super.reduce(op, dtype, x, shape, axes);
+        int outer = 1, mid = 1, inner = 1;
+        for (int d = 0; d < first; d++) outer *= shape[d];
+        for (int d = first; d <= last; d++) mid *= shape[d];
+        for (int d = last + 1; d < shape.length; d++) inner *= shape[d];
+        float[] r = new float[outer * inner];
+        Kernels.reduce(op == Reduce.SUM, a, r, outer, mid, inner);
+        return new CpuBuffer(r);
+    }
+
+    @Override
+    public Buffer broadcastTo(DType dtype, Buffer x, int[] shape, int[] out) {
+        Layout l = dtype == DType.FLOAT32 ? Layout.of(shape, out) : null;
+        if (l == null) return super.broadcastTo(dtype, x, shape, out);
+        float[] a = f(x), r = new float[Shapes.size(out)];
+        int cols = out[out.length - 1];
+        for (int i = 0; i < r.length; i++) r[i] = a[l.index(i, cols)];
+        return new CpuBuffer(r);
+    }
+
+    @Override
+    public Buffer matmul(DType dtype, Buffer a, Buffer b, int batch, int m, int n, int k, boolean transA, boolean transB) {
+        if (dtype != DType.FLOAT32) return super.matmul(dtype, a, b, batch, m, n, k, transA, transB);
+        float[] x = f(a), y = f(b), r = new float[batch * m * n];
+        for (int p = 0; p < batch; p++) {
+            gemm.sgemm(transA, transB, m, n, k, x, p * m * k, y, p * k * n, r, p * m * n, false);
+        }
+        return new CpuBuffer(r);
+    }
+
+    @Override
+    public Buffer cast(DType from, Buffer x, DType to) {
+        if (to != DType.FLOAT32 || (from != DType.BOOL && from != DType.FLOAT64)) return super.cast(from, x, to);
+        Object src = ((CpuBuffer) x).array();
+        float[] r;
+        if (src instanceof byte[] bytes) {
+            r = new float[bytes.length];
+            for (int i = 0; i < r.length; i++) r[i] = bytes[i];
+        } else {
+            double[] d = (double[]) src;
+            r = new float[d.length];
+            for (int i = 0; i < r.length; i++) r[i] = (float) d[i];
+        }
+        return new CpuBuffer(r);
+    }
+
+    @Override
+    public Buffer random(DType dtype, int n, boolean normal, long seed, long offset, double a, double b) {
+        if (dtype != DType.FLOAT32 || normal) return super.random(dtype, n, normal, seed, offset, a, b);
+        float[] r = new float[n];
+        Kernels.uniform(r, seed, offset, a, b);
+        return new CpuBuffer(r);
+    }
+}

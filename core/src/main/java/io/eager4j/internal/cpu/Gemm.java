@@ -1,0 +1,23 @@
+package io.eager4j.internal.cpu;
+
+/**
+ * Single-precision matrix multiply over row-major, contiguous operands:
+ * {@code C[m x n] (=|+=) op(A) * op(B)}.
+ *
+ * <p>op(A) is m x k; A is stored m x k, or k x m when {@code transA}. op(B) is k x n; B is stored
+ * k x n, or n x k when {@code transB}. C is stored m x n. With {@code accumulate} the product is added
+ * to C, otherwise C is overwritten (its old values, even NaN, are ignored).
+ *
+ * <pre>{@code
+ * Gemm gemm = Gemms.get();
+ * gemm.sgemm(false, false, 128, 150, 784, x, 0, w, 0, h, 0, false); // h = x . w
+ * }</pre>
+ */
+public interface Gemm {
+
+    void sgemm(boolean transA, boolean transB, int m, int n, int k,
+               float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate);
+
+    /** "openblas", "java" or "reference". */
+    String name();
+}

@@ -1,0 +1,159 @@
+package io.eager4j.internal.cpu;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds and loads OpenBLAS, once per process. Order: the file named by system property
+ * {@value #PATH_PROPERTY} (used alone); the org.bytedeco:openblas linux-x86_64 jar on the class path
+ * (extracted into the user cache by {@link BundledOpenBlas}); the system library (Debian
+ * libopenblas0-pthread). Every failure is kept as a reason string for the start-up log.
+ */
+@SuppressWarnings("restricted") // loading a native library is the point of this class
+public final class OpenBlasLoader {
+    public static final String PATH_PROPERTY = "eager4j.openblas.path";
+
+    static final List<Path> SYSTEM_PATHS = List.of(
+            Path.of("/usr/lib/x86_64-linux-gnu/libopenblas.so.0"),
+            Path.of("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0"),
+            Path.of("/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so.0"),
+            Path.of("/usr/lib/x86_64-linux-gnu/openblas-serial/libopenblas.so.0"),
+            Path.of("/usr/lib64/libopenblas.so.0"),
+            Path.of("/usr/lib/libopenblas.so.0"));
+
+    // Unbound handles (address first): one handle serves every library we may load.
+    private static final MethodHandle SET_THREADS = Linker.nativeLinker()
+            .downcallHandle(FunctionDescriptor.ofVoid(JAVA_INT));
+    private static final MethodHandle GET_THREADS = Linker.nativeLinker()
+            .downcallHandle(FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GET_CONFIG = Linker.nativeLinker()
+            .downcallHandle(FunctionDescriptor.of(ADDRESS));
+
+    /** The outcome of the search: a library, or null with every reason it failed. */
+    public record Result(OpenBlasLibrary library, List<String> reasons) {
+        public Result {
+            reasons = List.copyOf(reasons);
+        }
+    }
+
+    private static final class Holder {
+        static final Result RESULT = search();
+    }
+
+    private OpenBlasLoader() {}
+
+    /** The process-wide OpenBLAS, searched for on first call. */
+    public static Result result() {
+        return Holder.RESULT;
+    }
+
+    /** The loaded library (its file: {@code library().get().file()}), if any. */
+    public static Optional<OpenBlasLibrary> library() {
+        return Optional.ofNullable(Holder.RESULT.library());
+    }
+
+    private static Result search() {
+        List<String> reasons = new ArrayList<>();
+        String explicit = System.getProperty(PATH_PROPERTY);
+        if (explicit != null && !explicit.isBlank()) {
+            try {
+                return new Result(load(List.of(), Path.of(explicit.strip()), PATH_PROPERTY), reasons);
+            } catch (RuntimeException e) {
+                reasons.add(PATH_PROPERTY + "=" + explicit.strip() + ": " + e.getMessage());
+                return new Result(null, reasons); // an explicit choice is used alone
+            }
+        }
+        try {
+            List<Path> files = BundledOpenBlas.extract();
+            Path blas = files.getLast();
+            return new Result(load(files.subList(0, files.size() - 1), blas, "org.bytedeco jar"), reasons);
+        } catch (IOException | RuntimeException e) {
+            reasons.add("org.bytedeco jar: " + e.getMessage());
+        }
+        try {
+            return new Result(loadSystem(), reasons);
+        } catch (RuntimeException e) {
+            reasons.add("system: " + e.getMessage());
+        }
+        return new Result(null, reasons);
+    }
+
+    /** Tries the system library by name (dlopen's search path), then the usual Linux paths. */
+    static OpenBlasLibrary loadSystem() {
+        List<String> tried = new ArrayList<>();
+        try {
+            SymbolLookup lookup = SymbolLookup.libraryLookup("libopenblas.so.0", Arena.global());
+            return init(lookup, null, "system");
+        } catch (RuntimeException e) {
+            tried.add("libopenblas.so.0 (" + e.getMessage() + ")");
+        }
+        for (Path p : SYSTEM_PATHS) {
+            if (!Files.exists(p)) {
+                tried.add(p + " (absent)");
+                continue;
+            }
+            try {
+                return load(List.of(), p, "system");
+            } catch (RuntimeException e) {
+                tried.add(p + " (" + e.getMessage() + ")");
+            }
+        }
+        throw new IllegalStateException("tried " + String.join(", ", tried)
+                + "; install one with apt-get install libopenblas0-pthread");
+    }
+
+    /**
+     * Loads {@code dependencies} in order, then {@code blas}, and sets it to one thread. Public so a
+     * launcher or test can load a particular file; repeated loads of one file share one mapping.
+     */
+    public static OpenBlasLibrary load(List<Path> dependencies, Path blas, String source) {
+        for (Path dep : dependencies) {
+            // loaded first, so blas's NEEDED entries resolve to these copies by soname
+            SymbolLookup.libraryLookup(dep, Arena.global());
+        }
+        if (!Files.isRegularFile(blas)) {
+            throw new IllegalStateException("no such file " + blas);
+        }
+        return init(SymbolLookup.libraryLookup(blas, Arena.global()), blas, source);
+    }
+
+    private static OpenBlasLibrary init(SymbolLookup lookup, Path file, String source) {
+        MemorySegment sgemm = lookup.find("cblas_sgemm").orElseThrow(
+                () -> new IllegalStateException("no symbol cblas_sgemm in " + (file == null ? "libopenblas.so.0" : file)));
+        Path where = file != null ? file : NativeMaps.fileContaining(sgemm).orElse(Path.of("libopenblas.so.0"));
+        int threads = -1;
+        String config = "";
+        try {
+            Optional<MemorySegment> set = lookup.find("openblas_set_num_threads");
+            if (set.isPresent()) {
+                // 2 threads on a busy 2-core box ran 15-60x slower (DESIGN.md): one thread unless measured otherwise
+                SET_THREADS.invokeExact(set.get(), 1);
+            }
+            Optional<MemorySegment> get = lookup.find("openblas_get_num_threads");
+            if (get.isPresent()) {
+                threads = (int) GET_THREADS.invokeExact(get.get());
+            }
+            Optional<MemorySegment> conf = lookup.find("openblas_get_config");
+            if (conf.isPresent()) {
+                MemorySegment s = (MemorySegment) GET_CONFIG.invokeExact(conf.get());
+                config = s.equals(MemorySegment.NULL) ? "" : s.reinterpret(Long.MAX_VALUE).getString(0).strip();
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException("calling OpenBLAS in " + where + " failed: " + t, t);
+        }
+        return new OpenBlasLibrary(where, source, sgemm, config, threads);
+    }
+}
