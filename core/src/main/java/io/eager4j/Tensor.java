@@ -16,6 +16,10 @@ import io.eager4j.internal.Shapes;
  * {@link LinAlg}.
  */
 public class Tensor {
+    static {
+        io.eager4j.internal.Fused.install(FusedOps::adam);
+    }
+
     final int[] shape;
     final DType dtype;
     final Device device;

@@ -68,6 +68,12 @@ public interface Backend {
 
     Buffer oneHot(DType dtype, Buffer indices, int depth);
 
+    /**
+     * One fused Adam step (TF 1.x): m' = b1 m + (1-b1) g; v' = b2 v + (1-b2) g^2;
+     * var' = var - lrT m' / (sqrt(v') + eps). Returns new buffers {var', m', v'}.
+     */
+    Buffer[] adam(DType dtype, Buffer var, Buffer m, Buffer v, Buffer g, double lrT, double b1, double b2, double eps);
+
     /** Uniform in [a, b) or normal(mean a, stddev b) from Philox 4x32-10 at (seed, offset). */
     Buffer random(DType dtype, int n, boolean normal, long seed, long offset, double a, double b);
 }

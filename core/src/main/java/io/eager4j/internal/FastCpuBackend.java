@@ -163,6 +163,24 @@ public final class FastCpuBackend extends ReferenceBackend {
     }
 
     @Override
+    public Buffer[] adam(DType dtype, Buffer var, Buffer m, Buffer v, Buffer g, double lrT, double b1, double b2, double eps) {
+        if (dtype != DType.FLOAT32) return super.adam(dtype, var, m, v, g, lrT, b1, b2, eps);
+        float[] w = f(var), mm = f(m), vv = f(v), gg = f(g);
+        float[] w2 = new float[w.length], m2 = new float[w.length], v2 = new float[w.length];
+        float fb1 = (float) b1, fb2 = (float) b2, c1 = (float) (1 - b1), c2 = (float) (1 - b2);
+        float flr = (float) lrT, feps = (float) eps;
+        for (int i = 0; i < w.length; i++) {   // one pass instead of thirteen
+            float gi = gg[i];
+            float mi = fb1 * mm[i] + c1 * gi;
+            float vi = fb2 * vv[i] + c2 * gi * gi;
+            m2[i] = mi;
+            v2[i] = vi;
+            w2[i] = w[i] - flr * mi / ((float) Math.sqrt(vi) + feps);
+        }
+        return new Buffer[] {new CpuBuffer(w2), new CpuBuffer(m2), new CpuBuffer(v2)};
+    }
+
+    @Override
     public Buffer random(DType dtype, int n, boolean normal, long seed, long offset, double a, double b) {
         if (dtype != DType.FLOAT32 || normal) return super.random(dtype, n, normal, seed, offset, a, b);
         float[] r = new float[n];

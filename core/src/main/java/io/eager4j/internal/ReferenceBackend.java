@@ -289,6 +289,17 @@ public class ReferenceBackend implements Backend {
     }
 
     @Override
+    public Buffer[] adam(DType dtype, Buffer var, Buffer m, Buffer v, Buffer g, double lrT, double b1, double b2, double eps) {
+        double[] w = read(dtype, var).clone(), mm = read(dtype, m).clone(), vv = read(dtype, v).clone(), gg = read(dtype, g);
+        for (int i = 0; i < w.length; i++) {
+            mm[i] = b1 * mm[i] + (1 - b1) * gg[i];
+            vv[i] = b2 * vv[i] + (1 - b2) * gg[i] * gg[i];
+            w[i] -= lrT * mm[i] / (Math.sqrt(vv[i]) + eps);
+        }
+        return new Buffer[] {write(dtype, w), write(dtype, mm), write(dtype, vv)};
+    }
+
+    @Override
     public Buffer random(DType dtype, int n, boolean normal, long seed, long offset, double a, double b) {
         double[] r = new double[n];
         Philox.fill(r, normal, seed, offset, a, b);

@@ -2,6 +2,7 @@ package io.eager4j.optim;
 
 import io.eager4j.Tensor;
 import io.eager4j.Variable;
+import io.eager4j.internal.Fused;
 
 /**
  * Adam with TF 1.x's update: lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t);
@@ -29,16 +30,19 @@ public class Adam extends Optimizer {
 
     @Override
     protected Tensor update(Variable var, Tensor g, Tensor[] slots, long t) {
-        return var.sub(step(var, g, slots, t));
+        return step(var, g, slots, t);
     }
 
-    /** The amount Adam subtracts this step. */
-    final Tensor step(Variable var, Tensor g, Tensor[] slots, long t) {
-        double lrT = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
-        Tensor m = slot(slots, 0, var).mul(beta1).add(g.mul(1 - beta1));
-        Tensor v = slot(slots, 1, var).mul(beta2).add(g.mul(g).mul(1 - beta2));
-        slots[0] = m;
-        slots[1] = v;
-        return m.mul(lrT).div(v.sqrt().add(eps));
+    /** {@code from} minus this step's Adam update, in one fused pass; updates the moments. */
+    final Tensor step(Tensor from, Tensor g, Tensor[] slots, long t) {
+        Tensor[] r = Fused.ops().adam(from, slots[0], slots[1], g, lrT(t), beta1, beta2, eps);
+        slots[0] = r[1];
+        slots[1] = r[2];
+        return r[0];
     }
+
+    final double lrT(long t) {
+        return lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+    }
+
 }

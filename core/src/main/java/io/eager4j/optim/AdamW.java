@@ -18,6 +18,6 @@ public final class AdamW extends Adam {
 
     @Override
     protected Tensor update(Variable var, Tensor g, Tensor[] slots, long t) {
-        return var.mul(1 - lr * weightDecay).sub(step(var, g, slots, t));
+        return step(var.mul(1 - lr * weightDecay), g, slots, t);
     }
 }

@@ -21,12 +21,29 @@ public final class Gemms {
     record Choice(Gemm gemm, String line) {}
 
     private static final class Default {
-        static final Choice CHOICE = choose(System.getProperty(PROPERTY), vectorApiPresent(), OpenBlasLoader::result);
+        static final Choice CHOICE;
+        static final RuntimeException FAILURE; // a forced choice that cannot be met, rethrown at every use
 
         static {
-            if (!"1".equals(System.getenv("EAGER4J_QUIET"))) {
-                System.err.println(CHOICE.line());
+            Choice choice = null;
+            RuntimeException failure = null;
+            try {
+                choice = choose(System.getProperty(PROPERTY), vectorApiPresent(), OpenBlasLoader::result);
+            } catch (RuntimeException e) {
+                failure = e;
             }
+            CHOICE = choice;
+            FAILURE = failure;
+            if (choice != null && !"1".equals(System.getenv("EAGER4J_QUIET"))) {
+                System.err.println(choice.line());
+            }
+        }
+
+        static Choice get() {
+            if (FAILURE != null) {
+                throw new IllegalStateException(FAILURE.getMessage(), FAILURE);
+            }
+            return CHOICE;
         }
     }
 
@@ -34,12 +51,12 @@ public final class Gemms {
 
     /** The process-wide GEMM (chosen and logged on first call). */
     public static Gemm get() {
-        return Default.CHOICE.gemm();
+        return Default.get().gemm();
     }
 
     /** The start-up line: which GEMM serves and why. */
     public static String reason() {
-        return Default.CHOICE.line();
+        return Default.get().line();
     }
 
     /** The OpenBLAS file in use by the default GEMM, if it is OpenBLAS. */

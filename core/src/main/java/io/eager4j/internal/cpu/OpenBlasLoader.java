@@ -9,7 +9,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,14 +32,6 @@ public final class OpenBlasLoader {
             Path.of("/usr/lib/x86_64-linux-gnu/openblas-serial/libopenblas.so.0"),
             Path.of("/usr/lib64/libopenblas.so.0"),
             Path.of("/usr/lib/libopenblas.so.0"));
-
-    // Unbound handles (address first): one handle serves every library we may load.
-    private static final MethodHandle SET_THREADS = Linker.nativeLinker()
-            .downcallHandle(FunctionDescriptor.ofVoid(JAVA_INT));
-    private static final MethodHandle GET_THREADS = Linker.nativeLinker()
-            .downcallHandle(FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle GET_CONFIG = Linker.nativeLinker()
-            .downcallHandle(FunctionDescriptor.of(ADDRESS));
 
     /** The outcome of the search: a library, or null with every reason it failed. */
     public record Result(OpenBlasLibrary library, List<String> reasons) {
@@ -67,26 +58,36 @@ public final class OpenBlasLoader {
 
     private static Result search() {
         List<String> reasons = new ArrayList<>();
-        String explicit = System.getProperty(PATH_PROPERTY);
-        if (explicit != null && !explicit.isBlank()) {
-            try {
-                return new Result(load(List.of(), Path.of(explicit.strip()), PATH_PROPERTY), reasons);
-            } catch (RuntimeException e) {
-                reasons.add(PATH_PROPERTY + "=" + explicit.strip() + ": " + e.getMessage());
-                return new Result(null, reasons); // an explicit choice is used alone
+        try {
+            String explicit = System.getProperty(PATH_PROPERTY);
+            if (explicit != null && !explicit.isBlank()) {
+                try {
+                    return new Result(load(List.of(), Path.of(explicit.strip()), PATH_PROPERTY), reasons);
+                } catch (IllegalCallerException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    reasons.add(PATH_PROPERTY + "=" + explicit.strip() + ": " + e.getMessage());
+                    return new Result(null, reasons); // an explicit choice is used alone
+                }
             }
-        }
-        try {
-            List<Path> files = BundledOpenBlas.extract();
-            Path blas = files.getLast();
-            return new Result(load(files.subList(0, files.size() - 1), blas, "org.bytedeco jar"), reasons);
-        } catch (IOException | RuntimeException e) {
-            reasons.add("org.bytedeco jar: " + e.getMessage());
-        }
-        try {
-            return new Result(loadSystem(), reasons);
-        } catch (RuntimeException e) {
-            reasons.add("system: " + e.getMessage());
+            try {
+                List<Path> files = BundledOpenBlas.extract();
+                Path blas = files.getLast();
+                return new Result(load(files.subList(0, files.size() - 1), blas, "org.bytedeco jar"), reasons);
+            } catch (IllegalCallerException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                reasons.add("org.bytedeco jar: " + e.getMessage());
+            }
+            try {
+                return new Result(loadSystem(), reasons);
+            } catch (IllegalCallerException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                reasons.add("system: " + e.getMessage());
+            }
+        } catch (IllegalCallerException e) { // the JVM forbids native code: no point trying other files
+            reasons.add("native access denied (pass --enable-native-access=ALL-UNNAMED): " + e.getMessage());
         }
         return new Result(null, reasons);
     }
@@ -97,22 +98,24 @@ public final class OpenBlasLoader {
         try {
             SymbolLookup lookup = SymbolLookup.libraryLookup("libopenblas.so.0", Arena.global());
             return init(lookup, null, "system");
+        } catch (IllegalCallerException e) {
+            throw e;
         } catch (RuntimeException e) {
-            tried.add("libopenblas.so.0 (" + e.getMessage() + ")");
+            tried.add("libopenblas.so.0 by name (" + e.getMessage() + ")");
         }
         for (Path p : SYSTEM_PATHS) {
-            if (!Files.exists(p)) {
-                tried.add(p + " (absent)");
-                continue;
-            }
-            try {
-                return load(List.of(), p, "system");
-            } catch (RuntimeException e) {
-                tried.add(p + " (" + e.getMessage() + ")");
+            if (Files.exists(p)) {
+                try {
+                    return load(List.of(), p, "system");
+                } catch (IllegalCallerException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    tried.add(p + " (" + e.getMessage() + ")");
+                }
             }
         }
-        throw new IllegalStateException("tried " + String.join(", ", tried)
-                + "; install one with apt-get install libopenblas0-pthread");
+        throw new IllegalStateException("tried " + String.join(", ", tried) + " and the usual /usr/lib paths;"
+                + " install one with apt-get install libopenblas0-pthread");
     }
 
     /**
@@ -136,19 +139,21 @@ public final class OpenBlasLoader {
         Path where = file != null ? file : NativeMaps.fileContaining(sgemm).orElse(Path.of("libopenblas.so.0"));
         int threads = -1;
         String config = "";
+        Linker linker = Linker.nativeLinker(); // start-up calls only, so plain bound handles suffice
         try {
             Optional<MemorySegment> set = lookup.find("openblas_set_num_threads");
             if (set.isPresent()) {
                 // 2 threads on a busy 2-core box ran 15-60x slower (DESIGN.md): one thread unless measured otherwise
-                SET_THREADS.invokeExact(set.get(), 1);
+                linker.downcallHandle(set.get(), FunctionDescriptor.ofVoid(JAVA_INT)).invokeExact(1);
             }
             Optional<MemorySegment> get = lookup.find("openblas_get_num_threads");
             if (get.isPresent()) {
-                threads = (int) GET_THREADS.invokeExact(get.get());
+                threads = (int) linker.downcallHandle(get.get(), FunctionDescriptor.of(JAVA_INT)).invokeExact();
             }
             Optional<MemorySegment> conf = lookup.find("openblas_get_config");
             if (conf.isPresent()) {
-                MemorySegment s = (MemorySegment) GET_CONFIG.invokeExact(conf.get());
+                MemorySegment s = (MemorySegment) linker.downcallHandle(conf.get(), FunctionDescriptor.of(ADDRESS))
+                        .invokeExact();
                 config = s.equals(MemorySegment.NULL) ? "" : s.reinterpret(Long.MAX_VALUE).getString(0).strip();
             }
         } catch (Throwable t) {

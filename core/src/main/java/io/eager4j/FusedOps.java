@@ -1,0 +1,17 @@
+package io.eager4j;
+
+import io.eager4j.internal.Buffer;
+
+/** Implementations behind {@link io.eager4j.internal.Fused}: several outputs from one backend pass. */
+final class FusedOps {
+    private FusedOps() {}
+
+    static Tensor[] adam(Tensor var, Tensor m, Tensor v, Tensor g, double lrT, double b1, double b2, double eps) {
+        Tensor zero = m == null || v == null ? Tensor.fullLike(var, 0) : null;
+        Tensor mm = m != null ? m : zero, vv = v != null ? v : zero;
+        Buffer[] r = var.backend().adam(var.dtype, var.buffer, mm.buffer, vv.buffer, g.buffer, lrT, b1, b2, eps);
+        Tensor[] out = new Tensor[3];
+        for (int i = 0; i < 3; i++) out[i] = new Tensor(var.shape, var.dtype, var.device, r[i]);
+        return out;
+    }
+}
