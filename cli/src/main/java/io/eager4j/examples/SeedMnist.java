@@ -1,0 +1,193 @@
+package io.eager4j.examples;
+
+import io.eager4j.CustomGradient;
+import io.eager4j.DType;
+import io.eager4j.Device;
+import io.eager4j.GradientTape;
+import io.eager4j.Rng;
+import io.eager4j.Tensor;
+import io.eager4j.Variable;
+import io.eager4j.data.Batch;
+import io.eager4j.data.DataSet;
+import io.eager4j.data.DataSets;
+import io.eager4j.data.Mnist;
+import io.eager4j.nn.NN;
+import io.eager4j.optim.Adam;
+import io.eager4j.optim.Optimizer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The seed program: TensorFlow 1.4's eager MNIST example in Java, as close to the Python as Java
+ * allows. An MLP 784-150-10 (ReLU, dropout keeping 75% while training) learns through a custom
+ * softmax loss with a hand-written gradient, trained by Adam for 3000 steps of 128 images, then
+ * scored on the validation and test sets. One file: copy it and change it.
+ * <pre>{@code
+ * bin/eager4j train-mnist                                        # runs this very code
+ * java --add-modules jdk.incubator.vector -cp ... io.eager4j.examples.SeedMnist [mnist-folder]
+ * }</pre>
+ */
+public final class SeedMnist {
+    private final Config config;
+    private final Variable W0, b0, W1, b1;   // named like the seed's tf.get_variable('W0', ...)
+    private int step;                        // the seed's global step: softmax_loss prints from it
+    private double batchAccuracy;            // of the latest forward, for --metrics
+
+    SeedMnist(Config config) {   // package-private for tests; train() is the way in
+        this.config = config;
+        W0 = Variable.create("W0", 784, config.hidden());   // Glorot uniform, get_variable's default
+        b0 = Variable.create("b0", config.hidden());
+        W1 = Variable.create("W1", config.hidden(), 10);
+        b1 = Variable.create("b1", 10);
+    }
+
+    /** The seed's custom op: softmax cross-entropy whose gradient is simply {@code sm - y}. */
+    Tensor softmaxLoss(Tensor logits, Tensor labels) {
+        return CustomGradient.apply("softmax_loss", in -> {
+            Tensor x = in[0].clip(-20, 20);
+            Tensor y = in[1];
+            Tensor sm = NN.softmax(x, 1);
+            Tensor loss = sm.clip(1e-10, 1).log().neg().mul(y).mean();   // mean over ALL elements, as the seed
+            batchAccuracy = sm.argmax(1).equal(y.argmax(1)).cast(DType.FLOAT32).mean().item();
+            if (step % config.logEvery() == 0) {
+                config.out().println("step: " + step);
+                config.out().println("accuracy = " + (float) batchAccuracy);
+                config.out().println("loss = " + (float) loss.item());
+            }
+            // exactly the seed's gradient: unscaled by the mean's 1/N, and dy ignored
+            return CustomGradient.result(loss, dy -> new Tensor[] {sm.sub(y), null});
+        }, logits, labels);
+    }
+
+    /** 784 pixels -> hidden ReLU units (dropout) -> 10 logits. */
+    Tensor model(Tensor x, double keepProb) {
+        Tensor h = x.matmul(W0).add(b0).relu();
+        h = NN.dropout(h, keepProb, Rng.current());
+        return h.matmul(W1).add(b1);
+    }
+
+    /** The seed's defaults, printing to standard output. */
+    public static void main(String[] args) {
+        DataSets mnist = Mnist.readDataSets(args.length > 0 ? Path.of(args[0]) : null, true);
+        Result r = train(mnist, Config.defaults());
+        System.out.println("validation accuracy = " + r.validationAccuracy());
+        System.out.println("test accuracy = " + r.testAccuracy());
+        System.out.printf("training time = %.1f s%n", r.trainSeconds());
+    }
+
+    /** Trains on {@code mnist.train()} (one-hot labels) and scores the result; see {@link Config}. */
+    public static Result train(DataSets mnist, Config config) {
+        Rng.setSeed(config.seed());
+        try (var d = config.device().use()) {
+            SeedMnist m = new SeedMnist(config);
+            config.onCreated().accept(m.variables());
+            Optimizer optimizer = new Adam(config.learningRate());
+            config.listeners().forEach(l -> l.started(config.steps()));
+            long start = System.nanoTime();
+            for (m.step = 0; m.step < config.steps(); m.step++) {
+                Batch batch = mnist.train().nextBatch(config.batchSize());
+                Tensor x = batch.images();
+                Tensor y = batch.labels();
+                Tensor loss = config.checkNumerics()
+                        ? m.minimizeChecked(optimizer, x, y)
+                        : optimizer.minimize(() -> m.softmaxLoss(m.model(x, config.keepProb()), y));
+                double value = loss.item();
+                for (Listener l : config.listeners()) l.step(m.step, value, m.batchAccuracy);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            config.listeners().forEach(Listener::finished);
+            return new Result(m.accuracy(mnist.validation()), m.accuracy(mnist.test()), seconds, m.variables());
+        }
+    }
+
+    // ---- what the command line adds: configuration, scoring, --check-numerics
+
+    /** Share of {@code set} classified right, without dropout. */
+    double accuracy(DataSet set) {
+        long correct = 0;
+        try (var ng = GradientTape.noGrad()) {
+            for (Batch b : set.batches(1000, false)) {
+                Tensor logits = model(b.images(), 1.0);   // softmax keeps the argmax, so skip it
+                correct += (long) logits.argmax(1).equal(b.labels().argmax(1)).cast(DType.FLOAT32).sum().item();
+            }
+        }
+        return (double) correct / set.numExamples();
+    }
+
+    List<Variable> variables() {
+        return List.of(W0, b0, W1, b1);
+    }
+
+    /** {@code optimizer.minimize}, spelled out so the loss, logits, gradients and new values can be checked. */
+    private Tensor minimizeChecked(Optimizer optimizer, Tensor x, Tensor y) {
+        Tensor loss;
+        List<Variable> vars;
+        Tensor[] grads;
+        try (GradientTape tape = new GradientTape()) {
+            Tensor logits = model(x, config.keepProb());
+            requireFinite(logits, "the logits (relu(x·W0 + b0)·W1 + b1, dropout applied)");
+            loss = softmaxLoss(logits, y);
+            requireFinite(loss, "the loss (output of softmax_loss)");
+            vars = tape.watchedVariables();
+            grads = tape.gradient(loss, vars.toArray(new Tensor[0]));
+        }
+        for (int i = 0; i < grads.length; i++) {
+            requireFinite(grads[i], "the gradient of " + vars.get(i).name());
+        }
+        optimizer.applyGradients(vars, Arrays.asList(grads));
+        for (Variable v : vars) {
+            requireFinite(v, v.name() + " after the Adam update");
+        }
+        return loss;
+    }
+
+    private void requireFinite(Tensor t, String what) {
+        if (t == null) return;
+        float[] v = t.toFloatArray();
+        int nan = 0, inf = 0, first = -1;
+        for (int i = 0; i < v.length; i++) {
+            if (Float.isFinite(v[i])) continue;
+            if (Float.isNaN(v[i])) nan++; else inf++;
+            if (first < 0) first = i;
+        }
+        if (first >= 0) {
+            throw new ArithmeticException("check-numerics: NaN or infinity in " + what + " at step " + step + ": "
+                    + nan + " NaN, " + inf + " infinite of " + v.length + " (first at flat index " + first
+                    + " of shape " + Arrays.toString(t.shape()) + "); try a smaller --learning-rate");
+        }
+    }
+
+    /** Hears about training: {@link #step} runs once per step, after the update. */
+    public interface Listener {
+        default void started(int steps) {}
+
+        void step(int step, double loss, double batchAccuracy);
+
+        default void finished() {}
+    }
+
+    /**
+     * One run's settings. {@code seed} seeds {@link Rng} (initial values, dropout); {@code onCreated}
+     * sees the fresh variables before the first step (to restore a checkpoint into them).
+     */
+    public record Config(int steps, int batchSize, int hidden, double keepProb, double learningRate, long seed,
+                         Device device, int logEvery, boolean checkNumerics, PrintWriter out,
+                         List<Listener> listeners, Consumer<List<Variable>> onCreated) {
+        public Config {
+            listeners = List.copyOf(listeners);
+        }
+
+        /** The seed's: 3000 steps of 128, 150 hidden units, keep 0.75, Adam 1e-3, seed 0, CPU, log every 500. */
+        public static Config defaults() {
+            return new Config(3000, 128, 150, 0.75, 1e-3, 0, Device.cpu(), 500, false,
+                    new PrintWriter(System.out, true), List.of(), vars -> {});
+        }
+    }
+
+    /** Accuracies (fractions in [0, 1]), seconds spent in the steps (data loading excluded), the trained variables. */
+    public record Result(double validationAccuracy, double testAccuracy, double trainSeconds, List<Variable> variables) {}
+}
