@@ -66,6 +66,14 @@ final class Kernels {
     }
 
     static void compare(Binary op, float[] x, Layout lx, float[] y, Layout ly, byte[] r, int cols) {
+        if (lx == Layout.FULL && ly == Layout.SCALAR) {   // relu's mask, dropout's keep test
+            float c = y[0];
+            switch (op) {
+                case LESS -> { for (int i = 0; i < r.length; i++) r[i] = (byte) (x[i] < c ? 1 : 0); return; }
+                case GREATER -> { for (int i = 0; i < r.length; i++) r[i] = (byte) (x[i] > c ? 1 : 0); return; }
+                default -> { }
+            }
+        }
         for (int i = 0; i < r.length; i++) {
             float u = x[lx.index(i, cols)], v = y[ly.index(i, cols)];
             boolean t = switch (op) {
