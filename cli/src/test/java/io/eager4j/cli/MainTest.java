@@ -35,7 +35,7 @@ class MainTest {
                 Arguments.of("train-mnist --threads 0", "eager4j: --threads 0 must be 1 or more (see 'eager4j train-mnist --help')"),
                 Arguments.of("train-mnist --dataset cifar10", "eager4j: --dataset: unknown dataset 'cifar10'; valid names: mnist, fashion-mnist (see 'eager4j train-mnist --help')"),
                 Arguments.of("train-mnist --device tpu", "eager4j: --device tpu: unknown device 'tpu'; use cpu or gpu:N (see 'eager4j train-mnist --help')"),
-                Arguments.of("train-mnist --device gpu:0", "eager4j: --device gpu:0: gpu:0 not available: no eager4j-cuda module on the class path (see 'eager4j train-mnist --help')"),
+                Arguments.of("train-mnist --device gpu:0", "eager4j: --device gpu:0: CUDA not available: tried libcuda.so.1, libcuda.so (see 'eager4j train-mnist --help')"),
                 Arguments.of("train-mnist --data-dir /no/such/dir", "eager4j: --data-dir /no/such/dir: no such folder; create it (missing files are downloaded into it) or name the folder holding the MNIST files (see 'eager4j train-mnist --help')"),
                 Arguments.of("train-mnist --restore /no/such/ckpt", "eager4j: --restore /no/such/ckpt: no such file (see 'eager4j train-mnist --help')"),
                 Arguments.of("train-mnist --save /no/such/dir/ckpt", "eager4j: --save /no/such/dir/ckpt: folder /no/such/dir does not exist (see 'eager4j train-mnist --help')"),

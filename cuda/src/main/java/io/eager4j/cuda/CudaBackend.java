@@ -1,0 +1,228 @@
+package io.eager4j.cuda;
+
+import io.eager4j.DType;
+import io.eager4j.internal.Backend;
+import io.eager4j.internal.Buffer;
+import io.eager4j.internal.Shapes;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * Every primitive of {@link Backend} on one CUDA device, with the reference backend's semantics
+ * (values computed in double, rounded once on store). Work is queued on one stream; the host
+ * waits only in {@link #toArray}. Layout and reduction primitives live in {@link CudaShaping}.
+ */
+final class CudaBackend implements Backend {
+    private final String name;
+    private final CudaContext context;
+    private final Allocator allocator;
+    private final KernelCache kernels;
+    final CudaShaping shaping;
+
+    CudaBackend(int index, CudaContext context) {
+        this.name = "gpu:" + index;
+        this.context = context;
+        this.allocator = new Allocator(name, Allocator.DRIVER);
+        this.kernels = new KernelCache(context.arch());
+        this.shaping = new CudaShaping(this);
+    }
+
+    @Override
+    public String name() {
+        return "cuda " + name + " (" + context.arch() + ")";
+    }
+
+    KernelCache kernels() {
+        return kernels;
+    }
+
+    MemorySegment stream() {
+        return context.stream();
+    }
+
+    /** A new buffer; the calling thread gets the context current first. */
+    GpuBuffer alloc(DType dtype, int n, String op) {
+        context.enter();
+        return new GpuBuffer(allocator, n, dtype.byteSize(), op);
+    }
+
+    GpuBuffer gpu(Buffer b, String op) {
+        if (b instanceof GpuBuffer g) {
+            return g;
+        }
+        throw new IllegalStateException(op + ": a buffer of another device reached " + name + "; move tensors with to(device) first");
+    }
+
+    static String suffix(DType t) {
+        return switch (t) {
+            case FLOAT32 -> "f32";
+            case FLOAT64 -> "f64";
+            case INT32 -> "i32";
+            case BOOL -> "u8";
+        };
+    }
+
+    @Override
+    public Buffer fromArray(DType dtype, Object array) {
+        GpuBuffer r = alloc(dtype, java.lang.reflect.Array.getLength(array), "fromArray");
+        context.upload(r, array);
+        return r;
+    }
+
+    @Override
+    public Object toArray(DType dtype, Buffer x) {
+        context.enter();
+        return context.download(gpu(x, "toArray"), dtype);
+    }
+
+    @Override
+    public Buffer full(DType dtype, int n, double value) {
+        GpuBuffer r = alloc(dtype, n, "full");
+        if (n > 0) new Launch("full").i(n).d(value).buf(r).run(this, "fill_" + suffix(dtype), n, Launch.BLOCK);
+        return r;
+    }
+
+    @Override
+    public Buffer unary(Unary op, DType dtype, Buffer x) {
+        String what = op.name().toLowerCase(java.util.Locale.ROOT);
+        GpuBuffer r = alloc(dtype, x.size(), what);
+        int n = x.size();
+        if (n > 0) new Launch(what).i(op.ordinal()).i(n).buf(gpu(x, what)).buf(r).run(this, "unary_" + suffix(dtype), n, Launch.BLOCK);
+        return r;
+    }
+
+    @Override
+    public Buffer binary(Binary op, DType dtype, Buffer a, int[] aShape, Buffer b, int[] bShape, int[] out) {
+        String what = op.name().toLowerCase(java.util.Locale.ROOT);
+        int n = Shapes.size(out);
+        GpuBuffer r = alloc(op.isComparison() ? DType.BOOL : dtype, n, what);
+        if (n == 0) return r;
+        int flat = Arrays.equals(aShape, out) && Arrays.equals(bShape, out) ? 1 : 0;
+        new Launch(what).i(op.ordinal()).i(n)
+                .geom(out, Shapes.broadcastStrides(aShape, out), Shapes.broadcastStrides(bShape, out)).i(flat)
+                .buf(gpu(a, what)).buf(gpu(b, what)).buf(r)
+                .run(this, (op.isComparison() ? "compare_" : "binary_") + suffix(dtype), n, Launch.BLOCK);
+        return r;
+    }
+
+    @Override
+    public Buffer clip(DType dtype, Buffer x, double lo, double hi) {
+        int n = x.size();
+        GpuBuffer r = alloc(dtype, n, "clip");
+        if (n > 0) new Launch("clip").i(n).d(lo).d(hi).buf(gpu(x, "clip")).buf(r).run(this, "clip_" + suffix(dtype), n, Launch.BLOCK);
+        return r;
+    }
+
+    @Override
+    public Buffer where(DType dtype, Buffer cond, int[] cShape, Buffer a, int[] aShape, Buffer b, int[] bShape, int[] out) {
+        int n = Shapes.size(out);
+        GpuBuffer r = alloc(dtype, n, "where");
+        if (n == 0) return r;
+        new Launch("where").i(n)
+                .geom(out, Shapes.broadcastStrides(cShape, out), Shapes.broadcastStrides(aShape, out), Shapes.broadcastStrides(bShape, out))
+                .buf(gpu(cond, "where")).buf(gpu(a, "where")).buf(gpu(b, "where")).buf(r)
+                .run(this, "where_" + suffix(dtype), n, Launch.BLOCK);
+        return r;
+    }
+
+    @Override
+    public Buffer reduce(Reduce op, DType dtype, Buffer x, int[] shape, boolean[] axes) {
+        return shaping.reduce(op, dtype, gpu(x, "reduce"), shape, axes);
+    }
+
+    @Override
+    public Buffer argmax(DType dtype, Buffer x, int[] shape, int axis) {
+        return shaping.argmax(dtype, gpu(x, "argmax"), shape, axis);
+    }
+
+    @Override
+    public Buffer matmul(DType dtype, Buffer a, Buffer b, int batch, int m, int n, int k, boolean transA, boolean transB) {
+        if (!dtype.isFloating()) {
+            // cuBLAS has no integer GEMM for this: go through float64, exact for the reference's range
+            Buffer r = matmul(DType.FLOAT64, cast(dtype, a, DType.FLOAT64), cast(dtype, b, DType.FLOAT64), batch, m, n, k, transA, transB);
+            return cast(DType.FLOAT64, r, dtype);
+        }
+        GpuBuffer r = alloc(dtype, batch * m * n, "matmul");
+        if (batch * m * n == 0) return r;
+        if (k == 0) {
+            new Launch("matmul").i(r.size()).d(0).buf(r).run(this, "fill_" + suffix(dtype), r.size(), Launch.BLOCK);
+            return r;
+        }
+        GpuBuffer ga = gpu(a, "matmul"), gb = gpu(b, "matmul");
+        Cublas.gemm(context.cublas(), dtype == DType.FLOAT64, ga.ptr, gb.ptr, r.ptr, batch, m, n, k, transA, transB);
+        java.lang.ref.Reference.reachabilityFence(ga);
+        java.lang.ref.Reference.reachabilityFence(gb);
+        return r;
+    }
+
+    @Override
+    public Buffer permute(DType dtype, Buffer x, int[] shape, int[] perm) {
+        return shaping.permute(dtype, gpu(x, "permute"), shape, perm);
+    }
+
+    @Override
+    public Buffer broadcastTo(DType dtype, Buffer x, int[] shape, int[] out) {
+        return shaping.gather("broadcastTo", dtype, gpu(x, "broadcastTo"), out, Shapes.broadcastStrides(shape, out), 0);
+    }
+
+    @Override
+    public Buffer slice(DType dtype, Buffer x, int[] shape, int[] begin, int[] size) {
+        return shaping.slice(dtype, gpu(x, "slice"), shape, begin, size);
+    }
+
+    @Override
+    public Buffer pad(DType dtype, Buffer x, int[] shape, int[] begin, int[] out) {
+        return shaping.pad(dtype, gpu(x, "pad"), shape, begin, out);
+    }
+
+    @Override
+    public Buffer concat(DType dtype, Buffer[] xs, int[][] shapes, int axis, int[] out) {
+        GpuBuffer[] parts = new GpuBuffer[xs.length];
+        for (int i = 0; i < xs.length; i++) parts[i] = gpu(xs[i], "concat");
+        return shaping.concat(dtype, parts, shapes, axis, out);
+    }
+
+    @Override
+    public Buffer cast(DType from, Buffer x, DType to) {
+        int n = x.size();
+        GpuBuffer src = gpu(x, "cast"), r = alloc(to, n, "cast");
+        if (n == 0) return r;
+        if (from == to) {
+            Driver.copyOnDevice(r.ptr, src.ptr, src.bytes);   // buffers are immutable, but callers expect a new one
+            java.lang.ref.Reference.reachabilityFence(src);
+            return r;
+        }
+        new Launch("cast").i(n).buf(src).buf(r).run(this, "cast_" + suffix(from) + "_" + suffix(to), n, Launch.BLOCK);
+        return r;
+    }
+
+    @Override
+    public Buffer oneHot(DType dtype, Buffer indices, int depth) {
+        int n = indices.size() * depth;
+        GpuBuffer r = alloc(dtype, n, "oneHot");
+        if (n > 0) new Launch("oneHot").i(n).i(depth).buf(gpu(indices, "oneHot")).buf(r).run(this, "onehot_" + suffix(dtype), n, Launch.BLOCK);
+        return r;
+    }
+
+    @Override
+    public Buffer[] adam(DType dtype, Buffer var, Buffer m, Buffer v, Buffer g, double lrT, double b1, double b2, double eps) {
+        int n = var.size();
+        GpuBuffer rw = alloc(dtype, n, "adam"), rm = alloc(dtype, n, "adam"), rv = alloc(dtype, n, "adam");
+        if (n > 0) {
+            new Launch("adam").i(n).d(lrT).d(b1).d(b2).d(eps)
+                    .buf(gpu(var, "adam")).buf(gpu(m, "adam")).buf(gpu(v, "adam")).buf(gpu(g, "adam"))
+                    .buf(rw).buf(rm).buf(rv).run(this, "adam_" + suffix(dtype), n, Launch.BLOCK);
+        }
+        return new Buffer[] {rw, rm, rv};
+    }
+
+    @Override
+    public Buffer random(DType dtype, int n, boolean normal, long seed, long offset, double a, double b) {
+        GpuBuffer r = alloc(dtype, n, "random");
+        if (n == 0) return r;
+        int blocks = (n + 3) / 4;
+        new Launch("random").i(n).i(normal ? 1 : 0).l(seed).l(offset).d(a).d(b).buf(r)
+                .run(this, "random_" + suffix(dtype), blocks, Launch.BLOCK);
+        return r;
+    }
+}

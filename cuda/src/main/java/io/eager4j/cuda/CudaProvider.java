@@ -1,0 +1,35 @@
+package io.eager4j.cuda;
+
+import io.eager4j.internal.Backend;
+import io.eager4j.internal.DeviceProvider;
+
+/**
+ * Opens {@code gpu:N} for {@code Device.gpu(N)}. Loading this class loads nothing native: the
+ * driver is first touched in {@link #open}, so machines without CUDA pay nothing.
+ */
+public final class CudaProvider implements DeviceProvider {
+    @Override
+    public String kind() {
+        return "gpu";
+    }
+
+    @Override
+    public Backend open(int index) {
+        if (Driver.UNAVAILABLE != null) {
+            throw new IllegalStateException(Driver.UNAVAILABLE);
+        }
+        int rc = Driver.init();
+        if (rc != 0) {
+            throw new IllegalStateException("CUDA not available: cuInit failed: " + Driver.errorString(rc));
+        }
+        int count = Driver.deviceCount();
+        if (count == 0) {
+            throw new IllegalStateException("CUDA not available: the driver found no CUDA device");
+        }
+        if (index >= count) {
+            throw new IllegalStateException("gpu:" + index + " not available: " + count + " CUDA device"
+                    + (count == 1 ? "" : "s") + " found; use gpu:0" + (count > 1 ? " to gpu:" + (count - 1) : ""));
+        }
+        return new CudaBackend(index, new CudaContext(index));
+    }
+}

@@ -1,0 +1,61 @@
+// Shared by every kernel source. Compiled by NVRTC at run time (this header is passed to it by
+// name) and by `nvcc -ptx` in the build's tests, so it must stand alone: no system headers.
+#pragma once
+
+// Highest rank a kernel accepts; the Java side checks it and names the op when a tensor is deeper.
+#define MAXR 8
+
+// Shapes and strides travel as one struct passed by value: no device copy, no host wait.
+// All fields are ints, so the C layout is the Java side's plain int sequence.
+struct Geom {
+    int rank;
+    int out[MAXR];   // output shape
+    int s0[MAXR];    // strides of input 0 read as if broadcast to `out` (0 along broadcast axes)
+    int s1[MAXR];
+    int s2[MAXR];
+};
+
+typedef unsigned char u8;   // BOOL is stored as one byte, 0 or 1
+
+// Linear index into an input for element j of `out`: the reference's Shapes.offset.
+__device__ __forceinline__ int offsetOf(int j, int rank, const int* out, const int* strides) {
+    int off = 0;
+    for (int d = rank - 1; d >= 0 && j > 0; d--) {
+        int dim = out[d];
+        off += (j % dim) * strides[d];
+        j /= dim;
+    }
+    return off;
+}
+
+// The reference computes in double and rounds once on store, so every kernel does the same.
+__device__ __forceinline__ double load(const float* p, int i) { return (double) p[i]; }
+__device__ __forceinline__ double load(const double* p, int i) { return p[i]; }
+__device__ __forceinline__ double load(const int* p, int i) { return (double) p[i]; }
+__device__ __forceinline__ double load(const u8* p, int i) { return (double) p[i]; }
+
+__device__ __forceinline__ void store(float* p, int i, double v) { p[i] = (float) v; }
+__device__ __forceinline__ void store(double* p, int i, double v) { p[i] = v; }
+// Java's (int) cast: saturating, NaN -> 0; cvt.rzi.sat does exactly that.
+__device__ __forceinline__ void store(int* p, int i, double v) { p[i] = __double2int_rz(v); }
+__device__ __forceinline__ void store(u8* p, int i, double v) { p[i] = v != 0.0 ? 1 : 0; }
+
+__device__ __forceinline__ bool isNan(double v) { return v != v; }
+
+// Java's Math.max / Math.min: NaN wins and +0.0 > -0.0 (CUDA's fmax returns the non-NaN operand).
+__device__ __forceinline__ double javaMax(double u, double v) {
+    if (isNan(u) || isNan(v)) return u + v;
+    if (u == v) return __double_as_longlong(u) < 0 ? v : u;
+    return u > v ? u : v;
+}
+__device__ __forceinline__ double javaMin(double u, double v) {
+    if (isNan(u) || isNan(v)) return u + v;
+    if (u == v) return __double_as_longlong(u) < 0 ? u : v;
+    return u < v ? u : v;
+}
+
+// Grid-stride loop over n elements: any grid size covers any n.
+#define FOR_EACH(i, n) for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += blockDim.x * gridDim.x)
+
+// One extern "C" kernel per element type, so names need no C++ mangling: name_f32, name_f64, ...
+#define FOR_TYPES(M) M(f32, float) M(f64, double) M(i32, int) M(u8, u8)
