@@ -58,64 +58,60 @@ public final class OpenBlasLoader {
 
     private static Result search() {
         List<String> reasons = new ArrayList<>();
+        OpenBlasLibrary lib = null;
         try {
-            String explicit = System.getProperty(PATH_PROPERTY);
-            if (explicit != null && !explicit.isBlank()) {
-                try {
-                    return new Result(load(List.of(), Path.of(explicit.strip()), PATH_PROPERTY), reasons);
-                } catch (IllegalCallerException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    reasons.add(PATH_PROPERTY + "=" + explicit.strip() + ": " + e.getMessage());
-                    return new Result(null, reasons); // an explicit choice is used alone
+            String explicit = System.getProperty(PATH_PROPERTY, "").strip();
+            if (!explicit.isEmpty()) { // an explicit choice is used alone, found or not
+                lib = attempt(reasons, PATH_PROPERTY + "=" + explicit, () -> load(List.of(), Path.of(explicit), PATH_PROPERTY));
+            } else {
+                lib = attempt(reasons, "org.bytedeco jar", OpenBlasLoader::loadBundled);
+                if (lib == null) {
+                    lib = attempt(reasons, "system", OpenBlasLoader::loadSystem);
                 }
-            }
-            try {
-                List<Path> files = BundledOpenBlas.extract();
-                Path blas = files.getLast();
-                return new Result(load(files.subList(0, files.size() - 1), blas, "org.bytedeco jar"), reasons);
-            } catch (IllegalCallerException e) {
-                throw e;
-            } catch (IOException | RuntimeException e) {
-                reasons.add("org.bytedeco jar: " + e.getMessage());
-            }
-            try {
-                return new Result(loadSystem(), reasons);
-            } catch (IllegalCallerException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                reasons.add("system: " + e.getMessage());
             }
         } catch (IllegalCallerException e) { // the JVM forbids native code: no point trying other files
             reasons.add("native access denied (pass --enable-native-access=ALL-UNNAMED): " + e.getMessage());
         }
-        return new Result(null, reasons);
+        return new Result(lib, reasons);
+    }
+
+    private interface Attempt {
+        OpenBlasLibrary load() throws IOException;
+    }
+
+    /** The library, or null with the reason added; a native-access refusal ends the whole search. */
+    private static OpenBlasLibrary attempt(List<String> reasons, String what, Attempt attempt) {
+        try {
+            return attempt.load();
+        } catch (IllegalCallerException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            reasons.add(what + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static OpenBlasLibrary loadBundled() throws IOException {
+        List<Path> files = BundledOpenBlas.extract();
+        return load(files.subList(0, files.size() - 1), files.getLast(), "org.bytedeco jar");
     }
 
     /** Tries the system library by name (dlopen's search path), then the usual Linux paths. */
     static OpenBlasLibrary loadSystem() {
         List<String> tried = new ArrayList<>();
-        try {
-            SymbolLookup lookup = SymbolLookup.libraryLookup("libopenblas.so.0", Arena.global());
-            return init(lookup, null, "system");
-        } catch (IllegalCallerException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            tried.add("libopenblas.so.0 by name (" + e.getMessage() + ")");
-        }
-        for (Path p : SYSTEM_PATHS) {
+        OpenBlasLibrary lib = attempt(tried, "libopenblas.so.0 by name",
+                () -> init(SymbolLookup.libraryLookup("libopenblas.so.0", Arena.global()), null, "system"));
+        for (int i = 0; lib == null && i < SYSTEM_PATHS.size(); i++) {
+            Path p = SYSTEM_PATHS.get(i);
             if (Files.exists(p)) {
-                try {
-                    return load(List.of(), p, "system");
-                } catch (IllegalCallerException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    tried.add(p + " (" + e.getMessage() + ")");
-                }
+                lib = attempt(tried, p.toString(), () -> load(List.of(), p, "system"));
             }
         }
-        throw new IllegalStateException("tried " + String.join(", ", tried) + " and the usual /usr/lib paths;"
-                + " install one with apt-get install libopenblas0-pthread");
+        if (lib == null) {
+            throw new IllegalStateException("tried " + String.join(", ", tried) + " and the usual /usr/lib paths;"
+                    + " install one with apt-get install libopenblas0-pthread");
+        }
+        return lib;
     }
 
     /**
@@ -123,12 +119,12 @@ public final class OpenBlasLoader {
      * launcher or test can load a particular file; repeated loads of one file share one mapping.
      */
     public static OpenBlasLibrary load(List<Path> dependencies, Path blas, String source) {
+        if (!Files.isRegularFile(blas)) {
+            throw new IllegalStateException("no such file " + blas);
+        }
         for (Path dep : dependencies) {
             // loaded first, so blas's NEEDED entries resolve to these copies by soname
             SymbolLookup.libraryLookup(dep, Arena.global());
-        }
-        if (!Files.isRegularFile(blas)) {
-            throw new IllegalStateException("no such file " + blas);
         }
         return init(SymbolLookup.libraryLookup(blas, Arena.global()), blas, source);
     }

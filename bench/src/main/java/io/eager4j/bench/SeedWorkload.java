@@ -1,0 +1,43 @@
+package io.eager4j.bench;
+
+import io.eager4j.Device;
+import io.eager4j.data.DataSets;
+import io.eager4j.data.Mnist;
+import io.eager4j.examples.SeedMnist;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The seed workload: trains SeedMnist on real MNIST (EAGER4J_DATA or the cache) and prints the
+ * training time of {@code steps} steps, data loading excluded, and the median ms/step of 500-step
+ * windows after the first (warm-up) window.
+ * <pre>java -cp bench/target/benchmarks.jar io.eager4j.bench.SeedWorkload [steps] [seed]</pre>
+ */
+public final class SeedWorkload {
+    private SeedWorkload() {}
+
+    public static void main(String[] args) {
+        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
+        long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
+        DataSets mnist = Mnist.readDataSets(null, true);
+        long[] stamps = new long[steps + 1];
+        int[] n = {0};
+        SeedMnist.Listener timer = new SeedMnist.Listener() {
+            @Override public void started(int total) { stamps[n[0]++] = System.nanoTime(); }
+            @Override public void step(int step, double loss, double accuracy) { stamps[n[0]++] = System.nanoTime(); }
+            @Override public void finished() { }
+        };
+        SeedMnist.Config d = SeedMnist.Config.defaults();
+        SeedMnist.Config config = new SeedMnist.Config(steps, d.batchSize(), d.hidden(), d.keepProb(), d.learningRate(), seed,
+                Device.cpu(), d.logEvery(), false, new PrintWriter(Writer.nullWriter()), java.util.List.of(timer), vars -> {});
+        SeedMnist.Result r = SeedMnist.train(mnist, config);
+        int windows = steps / 500;
+        double[] ms = new double[Math.max(0, windows - 1)];
+        for (int w = 1; w < windows; w++) ms[w - 1] = (stamps[(w + 1) * 500] - stamps[w * 500]) / 1e6 / 500;
+        Arrays.sort(ms);
+        System.out.printf("seed workload: %d steps in %.2f s; median %.3f ms/step (500-step windows after the first); test accuracy %.4f%n",
+                steps, r.trainSeconds(), ms.length > 0 ? ms[ms.length / 2] : Double.NaN, r.testAccuracy());
+    }
+}
