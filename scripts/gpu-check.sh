@@ -43,10 +43,12 @@ fi
 
 core_jars=("$bundle"/lib/eager4j-core-*.jar)
 core_jar=${core_jars[0]}
+cuda_jars=("$bundle"/lib/eager4j-cuda-[0-9]*.jar)
+cuda_jar=${cuda_jars[0]}
 echo "== 1/3 GPU comparison tests (cuda module, every primitive and gradient against the reference)"
 if ! EAGER4J_REQUIRE_GPU=1 timeout 210 "$java" "${flags[@]}" -Deager4j.cpu=reference \
     -jar "$bundle/lib/junit-platform-console-standalone.jar" execute --disable-banner --details=summary \
-    --details-theme=ascii --class-path "$bundle/lib/eager4j-cuda-tests.jar:$bundle/lib/eager4j-cuda.jar:$core_jar" \
+    --details-theme=ascii --class-path "$bundle/lib/eager4j-cuda-tests.jar:$cuda_jar:$core_jar" \
     --select-package io.eager4j.cuda --fail-if-no-tests 2>&1 | tee "$logs/tests.txt"; then
   echo "gpu-check: GPU comparison tests FAILED (see above)"
   failed=1

@@ -31,9 +31,9 @@ bin/mvn -q -N dependency:copy -Dartifact="org.junit.platform:junit-platform-cons
   -DoutputDirectory="$root/$out/lib" -Dmdep.stripVersion=true
 
 cp cli/target/eager4j-cli-*.jar "$out/lib/"
+# the CLI's runtime class path already holds eager4j-cuda (a runtime dependency of cli)
 find cli/target/lib -name '*.jar' ! -name 'openblas-*' -exec cp {} "$out/lib/" \;
 cp cuda/target/eager4j-cuda-*-tests.jar "$out/lib/eager4j-cuda-tests.jar"
-cp cuda/target/eager4j-cuda-*[0-9T].jar "$out/lib/eager4j-cuda.jar"
 for f in "${mnist_files[@]}"; do cp "$data/$f" "$out/mnist/"; done
 
 echo "== jlink"

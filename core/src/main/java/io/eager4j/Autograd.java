@@ -26,10 +26,6 @@ final class Autograd {
 
     private Autograd() {}
 
-    static State state() {
-        return STATE.get();
-    }
-
     static void push(GradientTape tape) {
         State s = STATE.get();
         if (s.size == s.tapes.length) {

@@ -9,10 +9,9 @@ final class Elementwise {
     private Elementwise() {}
 
     static Tensor unary(Unary op, Tensor x) {
-        String name = op.name().toLowerCase(java.util.Locale.ROOT);
         Tensor out = new Tensor(x.shape, x.dtype, x.device, x.backend().unary(op, x.dtype, x.buffer));
         if (!Autograd.active()) return out;
-        return Autograd.record(name, out, new Tensor[] {x}, (g, n) -> new Tensor[] {switch (op) {
+        return Autograd.record(op.label, out, new Tensor[] {x}, (g, n) -> new Tensor[] {switch (op) {
             case NEG -> g.neg();
             case EXP -> g.mul(out);
             case LOG -> g.div(x);
@@ -25,15 +24,14 @@ final class Elementwise {
     }
 
     static Tensor binary(Binary op, Tensor a, Tensor b) {
-        int[] shape = broadcast(op.name().toLowerCase(java.util.Locale.ROOT), a, b);
+        int[] shape = broadcast(op.label, a, b);
         if (!a.dtype.isFloating() && op == Binary.POW) {
             throw new IllegalArgumentException("pow: needs float tensors, got " + a.dtype);
         }
         Tensor out = new Tensor(shape, a.dtype, a.device,
                 a.backend().binary(op, a.dtype, a.buffer, a.shape, b.buffer, b.shape, shape));
         if (!Autograd.active()) return out;
-        String name = op.name().toLowerCase(java.util.Locale.ROOT);
-        return Autograd.record(name, out, new Tensor[] {a, b}, (g, n) -> switch (op) {
+        return Autograd.record(op.label, out, new Tensor[] {a, b}, (g, n) -> switch (op) {
             case ADD -> new Tensor[] {n[0] ? sumTo(g, a) : null, n[1] ? sumTo(g, b) : null};
             case SUB -> new Tensor[] {n[0] ? sumTo(g, a) : null, n[1] ? sumTo(g.neg(), b) : null};
             case MUL -> new Tensor[] {n[0] ? sumTo(g.mul(b), a) : null, n[1] ? sumTo(g.mul(a), b) : null};
@@ -44,7 +42,7 @@ final class Elementwise {
             // ties go to the first input, as TF
             case MAXIMUM -> split(g, a, b, a.greaterEqual(b), n);
             case MINIMUM -> split(g, a, b, a.lessEqual(b), n);
-            default -> throw new IllegalStateException(name + " has no gradient");
+            default -> throw new IllegalStateException(op.label + " has no gradient");
         });
     }
 
@@ -54,7 +52,7 @@ final class Elementwise {
     }
 
     static Tensor compare(Binary op, Tensor a, Tensor b) {
-        int[] shape = broadcast(op.name().toLowerCase(java.util.Locale.ROOT), a, b);
+        int[] shape = broadcast(op.label, a, b);
         return new Tensor(shape, DType.BOOL, a.device, a.backend().binary(op, a.dtype, a.buffer, a.shape, b.buffer, b.shape, shape));
     }
 

@@ -49,17 +49,16 @@ final class Shaping {
         if (perm.length != x.rank()) {
             throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " does not fit shape " + Shapes.format(x.shape));
         }
-        int[] inverse = new int[perm.length];
+        int[] inverse = new int[perm.length], norm = new int[perm.length], out = new int[perm.length];
         boolean[] seen = new boolean[perm.length];
-        int[] out = new int[perm.length];
         for (int d = 0; d < perm.length; d++) {
             int p = axis("permute", perm[d], perm.length);
             if (seen[p]) throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " repeats axis " + p);
             seen[p] = true;
+            norm[d] = p;
             inverse[p] = d;
             out[d] = x.shape[p];
         }
-        int[] norm = Arrays.stream(perm).map(p -> p < 0 ? p + perm.length : p).toArray();
         Tensor r = new Tensor(out, x.dtype, x.device, x.backend().permute(x.dtype, x.buffer, x.shape, norm));
         if (!Autograd.active()) return r;
         return Autograd.record("permute", r, new Tensor[] {x}, (g, n) -> new Tensor[] {g.permute(inverse)});

@@ -98,12 +98,12 @@ public class Tensor {
         if (shape.length == 0 && length != 1) {
             shape = new int[] {length};
         }
-        checkShape(shape);
-        if (Shapes.size(shape) != length) {
-            throw new IllegalArgumentException("of: " + length + " values cannot fill shape " + Shapes.format(shape));
+        int[] s = checkShape(shape);
+        if (Shapes.size(s) != length) {
+            throw new IllegalArgumentException("of: " + length + " values cannot fill shape " + Shapes.format(s));
         }
         Device d = Device.current();
-        return new Tensor(shape.clone(), dtype, d, d.backend().fromArray(dtype, data));
+        return new Tensor(s, dtype, d, d.backend().fromArray(dtype, data));
     }
 
     static int[] checkShape(int[] shape) {

@@ -8,11 +8,19 @@ import io.eager4j.DType;
  * Results are new buffers; inputs are never modified.
  */
 public interface Backend {
-    enum Unary { NEG, EXP, LOG, SQRT, RELU, ABS, SIGN }
+    enum Unary {
+        NEG, EXP, LOG, SQRT, RELU, ABS, SIGN;
+
+        /** The op's name in errors and on the tape, computed once: ops run millions of times. */
+        public final String label = name().toLowerCase(java.util.Locale.ROOT);
+    }
 
     enum Binary {
         ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM,
         EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL;
+
+        /** The op's name in errors and on the tape, computed once: ops run millions of times. */
+        public final String label = name().toLowerCase(java.util.Locale.ROOT);
 
         public boolean isComparison() {
             return ordinal() >= EQUAL.ordinal();

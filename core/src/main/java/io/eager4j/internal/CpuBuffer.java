@@ -11,10 +11,6 @@ public record CpuBuffer(Object array) implements Buffer {
         return (float[]) array;
     }
 
-    public double[] doubles() {
-        return (double[]) array;
-    }
-
     public int[] ints() {
         return (int[]) array;
     }

@@ -40,7 +40,7 @@ public class ReferenceBackend implements Backend {
     }
 
     /** Stores doubles as {@code dtype}; takes ownership of {@code d} for float64. */
-    protected static CpuBuffer write(DType dtype, double[] d) {
+    public static CpuBuffer write(DType dtype, double[] d) {
         return new CpuBuffer(switch (dtype) {
             case FLOAT64 -> d;
             case FLOAT32 -> {
@@ -275,7 +275,8 @@ public class ReferenceBackend implements Backend {
 
     @Override
     public Buffer cast(DType from, Buffer x, DType to) {
-        return write(to, from == DType.FLOAT64 ? read(from, x).clone() : read(from, x));
+        double[] d = read(from, x);   // float64 input is read in place: copy only when write would keep it
+        return write(to, from == DType.FLOAT64 && to == DType.FLOAT64 ? d.clone() : d);
     }
 
     @Override

@@ -73,6 +73,9 @@ public abstract class Optimizer {
 
     /** Slot {@code i} or zeros shaped like v. */
     protected static Tensor slot(Tensor[] slots, int i, Variable v) {
-        return slots[i] != null ? slots[i] : Tensor.zeros(v.dtype(), v.shape()).to(v.device());
+        if (slots[i] != null) return slots[i];
+        try (var onV = v.device().use()) {   // made where v lives, not copied there
+            return Tensor.zeros(v.dtype(), v.shape());
+        }
     }
 }

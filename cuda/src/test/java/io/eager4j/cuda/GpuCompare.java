@@ -32,25 +32,9 @@ final class GpuCompare {
         return d;
     }
 
+    /** {@code d} as a host array of {@code t}'s Java type, rounded the reference's way. */
     static Object array(DType t, double[] d) {
-        return switch (t) {
-            case FLOAT64 -> d.clone();
-            case FLOAT32 -> {
-                float[] f = new float[d.length];
-                for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
-                yield f;
-            }
-            case INT32 -> {
-                int[] x = new int[d.length];
-                for (int i = 0; i < d.length; i++) x[i] = (int) d[i];
-                yield x;
-            }
-            case BOOL -> {
-                byte[] x = new byte[d.length];
-                for (int i = 0; i < d.length; i++) x[i] = (byte) (d[i] != 0 ? 1 : 0);
-                yield x;
-            }
-        };
+        return ReferenceBackend.write(t, d.clone()).array();
     }
 
     /** The same values on both backends: {reference, gpu}. */

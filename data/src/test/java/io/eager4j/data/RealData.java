@@ -11,15 +11,17 @@ import java.util.List;
  * Where the real datasets are for tests. Missing data skips the test with the reason, unless
  * {@code EAGER4J_REQUIRE_DATA=1} (as CI sets it), where it fails.
  */
-final class RealData {
+public final class RealData {
     private RealData() {}
 
     /** The folder named by {@code variable} (or {@code fallback} if unset), holding {@code dataset}'s files. */
-    static Path folder(Dataset dataset, String variable, String fallback) {
+    public static Path folder(Dataset dataset, String variable, String fallback) {
         String value = System.getenv(variable);
         String chosen = value != null && !value.isBlank() ? value : fallback;
         String reason;
-        Path folder = chosen == null ? null : Path.of(chosen);
+        Path named = chosen == null ? null : Path.of(chosen);
+        // a folder of datasets works too, as the loader reads $EAGER4J_DATA/<dataset>
+        Path folder = named != null && Files.isDirectory(named.resolve(dataset.name())) ? named.resolve(dataset.name()) : named;
         if (folder == null) {
             reason = variable + " is not set";
         } else {
