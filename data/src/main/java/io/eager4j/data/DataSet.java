@@ -22,14 +22,9 @@ import java.util.SplittableRandom;
  * }</pre>
  */
 public final class DataSet {
-    // TF scales with a float32 multiply by float32(1/255), not a division; match it bit for bit
-    private static final float[] SCALE = new float[256];
-
-    static {
-        for (int i = 0; i < 256; i++) {
-            SCALE[i] = i * (float) (1.0 / 255.0);
-        }
-    }
+    // TF scales with a float32 multiply by float32(1/255), not a division; match it bit for bit. A plain
+    // multiply (not a 256-entry table) lets C2 vectorize the batch copy, which runs every training step.
+    private static final float SCALE = (float) (1.0 / 255.0);
 
     private final String name;
     private final byte[] pixels;
@@ -175,7 +170,7 @@ public final class DataSet {
             int src = example * imageSize;
             int dst = i * imageSize;
             for (int j = 0; j < imageSize; j++) {
-                x[dst + j] = SCALE[pixels[src + j] & 0xff];
+                x[dst + j] = (pixels[src + j] & 0xff) * SCALE;
             }
             y[i] = labels[example] & 0xff;
         }

@@ -11,10 +11,11 @@ import java.util.function.Supplier;
  * is OpenBLAS if it loads, else the Vector API kernel if {@code jdk.incubator.vector} is present, else
  * plain loops. The choice and every reason for a fallback go to stderr once, at first use, unless the
  * environment sets {@code EAGER4J_QUIET=1}:
- * <pre>eager4j: GEMM = openblas (libopenblas.so.0 from org.bytedeco jar, 1 thread)</pre>
+ * <pre>eager4j: GEMM = openblas (libopenblas.so.0 from org.bytedeco jar, 1 thread); large products split over 2 threads (eager4j.threads)</pre>
  */
 public final class Gemms {
     public static final String PROPERTY = "eager4j.cpu";
+    public static final String THREADS = "eager4j.threads";
     static final String VECTOR_MODULE = "jdk.incubator.vector";
 
     /** A GEMM and the one log line that explains it. */
@@ -35,7 +36,7 @@ public final class Gemms {
             CHOICE = choice;
             FAILURE = failure;
             if (choice != null && !"1".equals(System.getenv("EAGER4J_QUIET"))) {
-                System.err.println(choice.line());
+                System.err.println(choice.line() + threadsNote());
             }
         }
 
@@ -48,6 +49,30 @@ public final class Gemms {
     }
 
     private Gemms() {}
+
+    /**
+     * Threads for one large product, the caller included: {@value #THREADS} if set, else 2 on a machine
+     * with 2 or more cores. Two is what was measured to pay (a 2-core box: 1.8x on the seed's big
+     * products); more are allowed but unmeasured.
+     */
+    public static int threads() {
+        String v = System.getProperty(THREADS);
+        if (v == null || v.isBlank()) {
+            return Math.min(2, Runtime.getRuntime().availableProcessors());
+        }
+        try {
+            int t = Integer.parseInt(v.strip());
+            if (t >= 1) return t;
+        } catch (NumberFormatException e) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException(THREADS + "=" + v + " is not a thread count: use a whole number, 1 or more");
+    }
+
+    private static String threadsNote() {
+        int t = threads();
+        return t == 1 ? "; products on 1 thread" : "; large products split over " + t + " threads (" + THREADS + ")";
+    }
 
     /** The process-wide GEMM (chosen and logged on first call). */
     public static Gemm get() {

@@ -49,16 +49,17 @@ public final class OpenBlasGemm implements Gemm {
 
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k,
-                      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                      boolean accumulate) {
         // bounds checked here: the native code would silently read or write past the arrays
-        if (!GemmArgs.check(m, n, k, a, aOff, b, bOff, c, cOff, accumulate)) {
+        if (!GemmArgs.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate)) {
             return;
         }
         try {
             SGEMM.invokeExact(sgemm, ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
-                    1f, MemorySegment.ofArray(a).asSlice(aOff * 4L), transA ? m : k,
-                    MemorySegment.ofArray(b).asSlice(bOff * 4L), transB ? k : n,
-                    accumulate ? 1f : 0f, MemorySegment.ofArray(c).asSlice(cOff * 4L), n);
+                    1f, MemorySegment.ofArray(a).asSlice(aOff * 4L), lda,
+                    MemorySegment.ofArray(b).asSlice(bOff * 4L), ldb,
+                    accumulate ? 1f : 0f, MemorySegment.ofArray(c).asSlice(cOff * 4L), ldc);
         } catch (Throwable t) {
             throw new IllegalStateException("sgemm: OpenBLAS call failed (" + library.file() + ")", t);
         }

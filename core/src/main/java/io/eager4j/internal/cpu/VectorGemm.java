@@ -52,8 +52,9 @@ public final class VectorGemm implements Gemm {
 
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k,
-                      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
-        if (!GemmArgs.check(m, n, k, a, aOff, b, bOff, c, cOff, accumulate)) {
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                      boolean accumulate) {
+        if (!GemmArgs.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate)) {
             return;
         }
         Scratch s = SCRATCH.get();
@@ -65,18 +66,18 @@ public final class VectorGemm implements Gemm {
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 boolean add = accumulate || pc > 0; // later k panels add to what the first wrote
-                packB(transB, b, bOff, n, k, pc, kc, jc, nc, bp);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
                 for (int ic = 0; ic < m; ic += MR) {
                     int mr = Math.min(MR, m - ic);
-                    int cAt = cOff + ic * n + jc;
+                    int cAt = cOff + ic * ldc + jc;
                     if (transA) {
-                        packTransposedA(a, aOff, m, pc, kc, ic, mr, s.a);
-                        packedStrip(s.a, bp, kc, nc, s.tile, c, cAt, n, mr, add);
+                        packTransposedA(a, aOff, lda, pc, kc, ic, mr, s.a);
+                        packedStrip(s.a, bp, kc, nc, s.tile, c, cAt, ldc, mr, add);
                     } else if (mr == MR) {
-                        rowsStrip(a, aOff + ic * k + pc, k, bp, kc, nc, s.tile, c, cAt, n, mr, add);
+                        rowsStrip(a, aOff + ic * lda + pc, lda, bp, kc, nc, s.tile, c, cAt, ldc, mr, add);
                     } else {
-                        copyRows(a, aOff + ic * k + pc, k, kc, mr, s.a); // last strip: zero rows below m
-                        rowsStrip(s.a, 0, kc, bp, kc, nc, s.tile, c, cAt, n, mr, add);
+                        copyRows(a, aOff + ic * lda + pc, lda, kc, mr, s.a); // last strip: zero rows below m
+                        rowsStrip(s.a, 0, kc, bp, kc, nc, s.tile, c, cAt, ldc, mr, add);
                     }
                 }
             }
@@ -115,26 +116,26 @@ public final class VectorGemm implements Gemm {
      * Packs op(B)[pc..pc+kc, jc..jc+nc] into strips: strip jr starts at {@code jr * kc} and holds
      * {@code bp[jr * kc + p * W + j]}, W = NR, or VL for a last strip no wider than one vector.
      */
-    static void packB(boolean transB, float[] b, int bOff, int n, int k, int pc, int kc, int jc, int nc, float[] bp) {
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
         for (int jr = 0; jr < nc; jr += NR) {
             int w = Math.min(NR, nc - jr);
             int width = w <= VL ? VL : NR;
             int dst = jr * kc;
             if (!transB) {
-                int src = bOff + pc * n + jc + jr;
+                int src = bOff + pc * ldb + jc + jr;
                 if (width == VL) { // masked loads leave the padding columns zero
                     VectorMask<Float> m0 = S.indexInRange(0, w);
-                    for (int p = 0; p < kc; p++, src += n) {
+                    for (int p = 0; p < kc; p++, src += ldb) {
                         FloatVector.fromArray(S, b, src, m0).intoArray(bp, dst + p * VL);
                     }
                 } else if (w == NR) {
-                    for (int p = 0; p < kc; p++, src += n) {
+                    for (int p = 0; p < kc; p++, src += ldb) {
                         FloatVector.fromArray(S, b, src).intoArray(bp, dst + p * NR);
                         FloatVector.fromArray(S, b, src + VL).intoArray(bp, dst + p * NR + VL);
                     }
                 } else {
                     VectorMask<Float> m1 = S.indexInRange(VL, w);
-                    for (int p = 0; p < kc; p++, src += n) {
+                    for (int p = 0; p < kc; p++, src += ldb) {
                         FloatVector.fromArray(S, b, src).intoArray(bp, dst + p * NR);
                         FloatVector.fromArray(S, b, src + VL, m1).intoArray(bp, dst + p * NR + VL);
                     }
@@ -144,7 +145,7 @@ public final class VectorGemm implements Gemm {
                     Arrays.fill(bp, dst, dst + kc * width, 0f); // padding columns must be zero
                 }
                 for (int j = 0; j < w; j++) { // B stored n x k: column j of op(B) is contiguous
-                    int src = bOff + (jc + jr + j) * k + pc;
+                    int src = bOff + (jc + jr + j) * ldb + pc;
                     for (int p = 0; p < kc; p++) {
                         bp[dst + p * width + j] = b[src + p];
                     }
@@ -153,16 +154,16 @@ public final class VectorGemm implements Gemm {
         }
     }
 
-    /** A stored k x m: op(A) rows ic..ic+mr are contiguous in each stored row, so 8 floats per p. */
-    static void packTransposedA(float[] a, int aOff, int m, int pc, int kc, int ic, int mr, float[] ap) {
-        int src = aOff + pc * m + ic;
+    /** A stored k x m (rows lda apart): op(A) rows ic..ic+mr are contiguous in each stored row, so 8 floats per p. */
+    static void packTransposedA(float[] a, int aOff, int lda, int pc, int kc, int ic, int mr, float[] ap) {
+        int src = aOff + pc * lda + ic;
         if (mr == MR && VL >= MR) { // 8 floats = one 256-bit vector, native wherever the preferred one is as wide
-            for (int p = 0; p < kc; p++, src += m) {
+            for (int p = 0; p < kc; p++, src += lda) {
                 FloatVector.fromArray(FloatVector.SPECIES_256, a, src).intoArray(ap, p * MR);
             }
             return;
         }
-        for (int p = 0; p < kc; p++, src += m) {
+        for (int p = 0; p < kc; p++, src += lda) {
             for (int r = 0; r < MR; r++) {
                 ap[p * MR + r] = r < mr ? a[src + r] : 0f;
             }

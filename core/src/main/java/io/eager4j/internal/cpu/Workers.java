@@ -1,0 +1,91 @@
+package io.eager4j.internal.cpu;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+
+/**
+ * Helper threads for splitting one kernel call into blocks. Blocks are claimed, not assigned: the
+ * calling thread starts on them at once and runs every block no helper has claimed, so when the machine
+ * is busy and a helper is not scheduled the call simply runs on one thread (no collapse), and it never
+ * waits for a block nobody started. Idle helpers park; nothing spins except the caller, briefly, while a
+ * helper finishes a block it is already running.
+ */
+final class Workers {
+    /** How long the caller spins for a helper's last block before parking (a wake-up costs ~10-50 us). */
+    private static final long SPIN_NANOS = 50_000;
+
+    private final Thread[] helpers;
+    private volatile Job job;
+
+    /** {@code threads} counts the caller: 2 means one helper. */
+    Workers(int threads, String name) {
+        helpers = new Thread[Math.max(0, threads - 1)];
+        for (int i = 0; i < helpers.length; i++) {
+            helpers[i] = Thread.ofPlatform().daemon().name(name + "-" + (i + 1)).unstarted(this::serve);
+        }
+        for (Thread h : helpers) h.start();
+    }
+
+    /** The caller and its helpers. */
+    int threads() {
+        return helpers.length + 1;
+    }
+
+    /** Runs body(0) .. body(count - 1) across the threads; returns when all are done. */
+    void run(int count, IntConsumer body) {
+        Job j = new Job(count, body, Thread.currentThread());
+        job = j;
+        for (Thread h : helpers) LockSupport.unpark(h);
+        while (j.runOne()) { }
+        long start = System.nanoTime();
+        while (j.done.get() < count) {   // only blocks a helper is running right now
+            if (System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+            else LockSupport.park(this);   // the helper finishing the last block unparks us
+        }
+        if (j.failure != null) {
+            throw j.failure instanceof RuntimeException r ? r : new IllegalStateException(j.failure);
+        }
+    }
+
+    private void serve() {
+        Job last = null;
+        while (true) {
+            Job j = job;
+            if (j == null || j == last) {
+                LockSupport.park(this);   // unpark before park is remembered: no lost wake-up
+                continue;
+            }
+            last = j;
+            while (j.runOne()) { }
+        }
+    }
+
+    private static final class Job {
+        final int count;
+        final IntConsumer body;
+        final Thread owner;
+        final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        volatile Throwable failure;
+
+        Job(int count, IntConsumer body, Thread owner) {
+            this.count = count;
+            this.body = body;
+            this.owner = owner;
+        }
+
+        /** Claims and runs one block; false when none is left to claim. */
+        boolean runOne() {
+            int i = next.getAndIncrement();
+            if (i >= count) return false;
+            try {
+                body.accept(i);
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                if (done.incrementAndGet() == count) LockSupport.unpark(owner);
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.eager4j.internal.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeout;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+class ParallelGemmTest {
+
+    @Test
+    void everyGemmHonoursLeadingDimensions() {
+        assertTrue(GemmCheck.stridedAgainstReference(ReferenceGemm.INSTANCE) > 200);
+        assertTrue(GemmCheck.stridedAgainstReference(VectorGemm.INSTANCE) > 200);
+        if (OpenBlasLoader.result().library() != null) {
+            assertTrue(GemmCheck.stridedAgainstReference(Gemms.select("openblas")) > 200);
+        }
+    }
+
+    @Test
+    void splitProductsMatchTheReference() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int threads : new int[] {2, 3}) {
+            for (int blocks : new int[] {1, 3}) {
+                Gemm gemm = new ParallelGemm(VectorGemm.INSTANCE, threads, blocks);
+                for (int t = 0; t < 4; t++) {
+                    boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                    GemmCheck.one(gemm, ta, tb, 129, 150, 784, false, rnd);   // split by rows, ragged last block
+                    GemmCheck.one(gemm, ta, tb, 13, 1037, 500, true, rnd);    // too few rows: split by columns
+                    GemmCheck.strided(gemm, ta, tb, 785, 151, 129, t % 2 == 0, 3, rnd);
+                }
+                GemmCheck.one(gemm, false, false, 7, 13, 129, false, rnd);    // small: not split at all
+            }
+        }
+    }
+
+    @Test
+    void oneThreadIsTheInnerGemmItself() {
+        assertSame(VectorGemm.INSTANCE, ParallelGemm.of(VectorGemm.INSTANCE, 1));
+        assertEquals("java", ParallelGemm.of(VectorGemm.INSTANCE, 2).name());
+        assertThrows(IllegalArgumentException.class, () -> ParallelGemm.of(VectorGemm.INSTANCE, 0));
+    }
+
+    @Test
+    void aBusyHelperNeverStallsTheCaller() throws Exception {
+        Workers workers = new Workers(2, "test-workers");
+        CountDownLatch release = new CountDownLatch(1), helperStuck = new CountDownLatch(1);
+        Thread other = Thread.ofPlatform().start(() -> workers.run(2, i -> {
+            boolean helper = Thread.currentThread().getName().startsWith("test-workers");
+            if (helper) helperStuck.countDown();
+            try {   // the other caller holds its block until the helper has claimed the second one
+                (helper ? release : helperStuck).await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        try {
+            helperStuck.await();
+            Set<String> ran = ConcurrentHashMap.newKeySet();
+            assertTimeout(Duration.ofSeconds(10), () -> workers.run(50, i -> ran.add(Thread.currentThread().getName())));
+            assertEquals(Set.of(Thread.currentThread().getName()), ran, "with its helper busy the caller runs every block");
+        } finally {
+            release.countDown();
+            other.join();
+        }
+    }
+
+    @Test
+    void aFailingBlockFailsTheCall() {
+        Workers workers = new Workers(2, "test-fail");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> workers.run(8, i -> {
+            if (i == 5) throw new IllegalStateException("block 5 broke");
+        }));
+        assertEquals("block 5 broke", e.getMessage());
+    }
+
+    @Test
+    void threadsPropertyIsValidated() {
+        String old = System.getProperty(Gemms.THREADS);
+        try {
+            System.setProperty(Gemms.THREADS, "3");
+            assertEquals(3, Gemms.threads());
+            System.setProperty(Gemms.THREADS, "0");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Gemms::threads);
+            assertTrue(e.getMessage().contains("eager4j.threads=0"), e.getMessage());
+            System.setProperty(Gemms.THREADS, "two");
+            assertThrows(IllegalArgumentException.class, Gemms::threads);
+            System.clearProperty(Gemms.THREADS);
+            assertEquals(Math.min(2, Runtime.getRuntime().availableProcessors()), Gemms.threads());
+        } finally {
+            if (old == null) System.clearProperty(Gemms.THREADS); else System.setProperty(Gemms.THREADS, old);
+        }
+    }
+}
