@@ -16,8 +16,9 @@ final class Elementwise {
             case EXP -> g.mul(out);
             case LOG -> g.div(x);
             case SQRT -> g.div(out.mul(2));
-            // NOTE: gradient 0 at x = 0, as TF and PyTorch
-            case RELU -> g.mul(mask(x.greater(0), x));
+            // NOTE: gradient 0 at x = 0, as TF and PyTorch. sign(relu(x)) is mask(x > 0) (0 for NaN
+            // and -0 too) in one pass instead of compare and cast; a constant, so HVPs still work
+            case RELU -> g.mul(new Tensor(x.shape, x.dtype, x.device, x.backend().unary(Unary.SIGN, x.dtype, out.buffer)));
             case ABS -> g.mul(x.sign());
             case SIGN -> Tensor.fullLike(g, 0);
         }});

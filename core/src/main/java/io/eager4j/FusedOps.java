@@ -3,15 +3,25 @@ package io.eager4j;
 import io.eager4j.internal.Buffer;
 
 /** Implementations behind {@link io.eager4j.internal.Fused}: several outputs from one backend pass. */
-final class FusedOps {
-    private FusedOps() {}
-
-    static Tensor[] adam(Tensor var, Tensor m, Tensor v, Tensor g, double lrT, double b1, double b2, double eps) {
+final class FusedOps implements io.eager4j.internal.Fused.Ops {
+    @Override
+    public Tensor[] adam(Tensor var, Tensor m, Tensor v, Tensor g, double lrT, double b1, double b2, double eps) {
         Tensor zero = m == null || v == null ? Tensor.fullLike(var, 0) : null;
         Tensor mm = m != null ? m : zero, vv = v != null ? v : zero;
         Buffer[] r = var.backend().adam(var.dtype, var.buffer, mm.buffer, vv.buffer, g.buffer, lrT, b1, b2, eps);
         Tensor[] out = new Tensor[3];
         for (int i = 0; i < 3; i++) out[i] = new Tensor(var.shape, var.dtype, var.device, r[i]);
         return out;
+    }
+
+    /** Forward and backward side by side: y = x * mask, dx = dy * mask, the mask a constant. */
+    @Override
+    public Tensor dropout(Tensor x, double keepProb, Rng rng) {
+        long offset = rng.claim(x.dtype, x.size());
+        Buffer[] r = x.backend().dropout(x.dtype, x.buffer, keepProb, rng.seed(), offset);
+        Tensor y = new Tensor(x.shape, x.dtype, x.device, r[0]);
+        if (!Autograd.active()) return y;
+        Tensor mask = new Tensor(x.shape, x.dtype, x.device, r[1]);
+        return Autograd.record("dropout", y, new Tensor[] {x}, (g, n) -> new Tensor[] {g.mul(mask)});
     }
 }

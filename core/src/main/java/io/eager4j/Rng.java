@@ -57,14 +57,26 @@ public final class Rng {
     }
 
     private Tensor draw(DType dtype, boolean normal, double a, double b, int[] shape) {
-        if (!dtype.isFloating()) {
-            throw new IllegalArgumentException("random: dtype must be float32 or float64, got " + dtype);
-        }
+        checkFloating(dtype);
         int[] s = Tensor.checkShape(shape);
         int n = Shapes.size(s);
         Device d = Device.current();
         Tensor t = new Tensor(s, dtype, d, d.backend().random(dtype, n, normal, seed, offset, a, b));
         offset += Philox.blocks(n);
         return t;
+    }
+
+    /** For ops that draw inside their own kernel (dropout): moves past n elements, returns where they start. */
+    long claim(DType dtype, int n) {
+        checkFloating(dtype);
+        long start = offset;
+        offset += Philox.blocks(n);
+        return start;
+    }
+
+    private static void checkFloating(DType dtype) {
+        if (!dtype.isFloating()) {
+            throw new IllegalArgumentException("random: dtype must be float32 or float64, got " + dtype);
+        }
     }
 }

@@ -17,7 +17,7 @@ import io.eager4j.internal.Shapes;
  */
 public class Tensor {
     static {
-        io.eager4j.internal.Fused.install(FusedOps::adam);
+        io.eager4j.internal.Fused.install(new FusedOps());
     }
 
     final int[] shape;

@@ -74,6 +74,7 @@ class GradientTableTest {
                 row("where", in -> Tensor.where(in[0].greater(0), in[0].mul(in[1]), in[1].exp()), away, s(3, 4), s(4)),
                 row("cast through float64", in -> in[0].cast(DType.FLOAT64).mul(in[0]), any, s(3)),
                 row("softmax", in -> NN.softmax(in[0], 1), any, s(3, 4)),
+                row("dropout (fixed seed)", in -> NN.dropout(in[0], 0.75, new Rng(3)), any, s(4, 5)),
                 row("logSoftmax", in -> NN.logSoftmax(in[0], -1), any, s(2, 5)),
                 row("softmaxCrossEntropy", in -> NN.softmaxCrossEntropy(in[0], NN.softmax(in[1], 1)), any, s(3, 4), s(3, 4)),
                 row("to cpu (identity copy)", in -> in[0].to(Device.cpu()).exp(), any, s(3)));

@@ -5,7 +5,7 @@ import io.eager4j.DType;
 /**
  * The narrow interface every device implements: primitives over contiguous row-major buffers.
  * Shapes are passed as int arrays; binary ops and where broadcast NumPy-style to {@code out}.
- * Results are new buffers; inputs are never modified.
+ * Results are new buffers; inputs are never modified, except the moments {@link #adam} may update.
  */
 public interface Backend {
     enum Unary {
@@ -78,10 +78,26 @@ public interface Backend {
 
     /**
      * One fused Adam step (TF 1.x): m' = b1 m + (1-b1) g; v' = b2 v + (1-b2) g^2;
-     * var' = var - lrT m' / (sqrt(v') + eps). Returns new buffers {var', m', v'}.
+     * var' = var - lrT m' / (sqrt(v') + eps). Returns {var', m', v'}: var' is a new buffer and var
+     * is not modified; m' and v' may be m and v updated in place, so callers pass moments that
+     * nothing else reads and use only the returned buffers afterwards.
      */
     Buffer[] adam(DType dtype, Buffer var, Buffer m, Buffer v, Buffer g, double lrT, double b1, double b2, double eps);
 
     /** Uniform in [a, b) or normal(mean a, stddev b) from Philox 4x32-10 at (seed, offset). */
     Buffer random(DType dtype, int n, boolean normal, long seed, long offset, double a, double b);
+
+    /**
+     * Dropout: mask = (u < keepProb) * (1 / keepProb) with u uniform [0, 1) at (seed, offset), and
+     * y = x * mask, rounded in {@code dtype} exactly as this composition of primitives, which defines
+     * it. Returns {y, mask}; a backend may override it with one pass.
+     */
+    default Buffer[] dropout(DType dtype, Buffer x, double keepProb, long seed, long offset) {
+        int n = x.size();
+        int[] shape = {n}, scalar = {};
+        Buffer u = random(dtype, n, false, seed, offset, 0, 1);
+        Buffer kept = cast(DType.BOOL, binary(Binary.LESS, dtype, u, shape, full(dtype, 1, keepProb), scalar, shape), dtype);
+        Buffer mask = binary(Binary.MUL, dtype, kept, shape, full(dtype, 1, 1 / keepProb), scalar, shape);
+        return new Buffer[] {binary(Binary.MUL, dtype, x, shape, mask, shape, shape), mask};
+    }
 }

@@ -2,6 +2,7 @@ package io.eager4j.internal;
 
 import io.eager4j.internal.cpu.Gemms;
 import io.eager4j.internal.cpu.ParallelGemm;
+import io.eager4j.internal.cpu.Workers;
 
 /**
  * Chooses the CPU backend once. {@code -Deager4j.cpu=reference} forces the scalar reference
@@ -15,6 +16,6 @@ public final class CpuBackends {
     public static Backend select() {
         String forced = System.getProperty(Gemms.PROPERTY, "auto");
         if (forced.equals("reference")) return new ReferenceBackend();
-        return new FastCpuBackend(ParallelGemm.of(Gemms.get(), Gemms.threads()));
+        return new FastCpuBackend(ParallelGemm.of(Gemms.get(), new Workers(Gemms.threads(), "eager4j-gemm")));
     }
 }

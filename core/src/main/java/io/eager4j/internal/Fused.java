@@ -1,5 +1,6 @@
 package io.eager4j.internal;
 
+import io.eager4j.Rng;
 import io.eager4j.Tensor;
 
 /**
@@ -11,6 +12,9 @@ public final class Fused {
     public interface Ops {
         /** Returns {var', m', v'} of one Adam step (see {@link Backend#adam}); m or v may be null for zeros. */
         Tensor[] adam(Tensor var, Tensor m, Tensor v, Tensor g, double lrT, double b1, double b2, double eps);
+
+        /** Dropout as one recorded op, its mask drawn from {@code rng} where x lives (see {@link Backend#dropout}). */
+        Tensor dropout(Tensor x, double keepProb, Rng rng);
     }
 
     private static volatile Ops ops;

@@ -2,6 +2,7 @@ package io.eager4j.nn;
 
 import io.eager4j.Rng;
 import io.eager4j.Tensor;
+import io.eager4j.internal.Fused;
 
 /**
  * Neural-network functions composed from primitives, so their gradients come for free.
@@ -36,10 +37,9 @@ public final class NN {
             throw new IllegalArgumentException("dropout: keepProb must be in (0, 1], got " + keepProb);
         }
         if (keepProb == 1) return x;
-        try (var onX = x.device().use()) {   // draw the mask where x lives
-            Tensor keep = rng.uniform(x.dtype(), 0, 1, x.shape()).less(keepProb).cast(x.dtype());
-            return x.mul(keep.mul(1 / keepProb));
-        }
+        // one op, one pass where x lives; the same numbers as x.mul(rng.uniform(x.dtype(), 0, 1,
+        // x.shape()).less(keepProb).cast(x.dtype()).mul(1 / keepProb)), and rng moves on as far
+        return Fused.ops().dropout(x, keepProb, rng);
     }
 
     /** x·W + b. */

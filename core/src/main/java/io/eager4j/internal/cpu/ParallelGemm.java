@@ -17,18 +17,15 @@ public final class ParallelGemm implements Gemm {
     private final Workers workers;
     private final int blocksPerThread;
 
-    ParallelGemm(Gemm inner, int threads, int blocksPerThread) {
+    ParallelGemm(Gemm inner, Workers workers, int blocksPerThread) {
         this.inner = inner;
-        this.workers = new Workers(threads, "eager4j-gemm");
+        this.workers = workers;
         this.blocksPerThread = blocksPerThread;
     }
 
-    /** {@code inner} itself for one thread; else {@code inner} split across {@code threads}, caller included. */
-    public static Gemm of(Gemm inner, int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("GEMM threads must be 1 or more, got " + threads);
-        }
-        return threads == 1 ? inner : new ParallelGemm(inner, threads, 1);
+    /** {@code inner} itself for one thread; else {@code inner} split across the workers, caller included. */
+    public static Gemm of(Gemm inner, Workers workers) {
+        return workers.threads() == 1 ? inner : new ParallelGemm(inner, workers, 1);
     }
 
     /** The wrapped single-threaded GEMM. */

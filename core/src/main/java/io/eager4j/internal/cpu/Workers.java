@@ -11,15 +11,15 @@ import java.util.function.IntConsumer;
  * waits for a block nobody started. Idle helpers park; nothing spins except the caller, briefly, while a
  * helper finishes a block it is already running.
  */
-final class Workers {
+public final class Workers {
     /** How long the caller spins for a helper's last block before parking (a wake-up costs ~10-50 us). */
     private static final long SPIN_NANOS = 50_000;
 
     private final Thread[] helpers;
     private volatile Job job;
 
-    /** {@code threads} counts the caller: 2 means one helper. */
-    Workers(int threads, String name) {
+    /** {@code threads} counts the caller: 2 means one helper, 1 none (every block runs on the caller). */
+    public Workers(int threads, String name) {
         helpers = new Thread[Math.max(0, threads - 1)];
         for (int i = 0; i < helpers.length; i++) {
             helpers[i] = Thread.ofPlatform().daemon().name(name + "-" + (i + 1)).unstarted(this::serve);
@@ -28,12 +28,12 @@ final class Workers {
     }
 
     /** The caller and its helpers. */
-    int threads() {
+    public int threads() {
         return helpers.length + 1;
     }
 
     /** Runs body(0) .. body(count - 1) across the threads; returns when all are done. */
-    void run(int count, IntConsumer body) {
+    public void run(int count, IntConsumer body) {
         Job j = new Job(count, body, Thread.currentThread());
         job = j;
         for (Thread h : helpers) LockSupport.unpark(h);

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ParallelGemmTest {
@@ -29,7 +30,7 @@ class ParallelGemmTest {
         SplittableRandom rnd = new SplittableRandom(11);
         for (int threads : new int[] {2, 3}) {
             for (int blocks : new int[] {1, 3}) {
-                Gemm gemm = new ParallelGemm(VectorGemm.INSTANCE, threads, blocks);
+                Gemm gemm = new ParallelGemm(VectorGemm.INSTANCE, new Workers(threads, "test-gemm"), blocks);
                 for (int t = 0; t < 4; t++) {
                     boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
                     GemmCheck.one(gemm, ta, tb, 129, 150, 784, false, rnd);   // split by rows, ragged last block
@@ -43,9 +44,8 @@ class ParallelGemmTest {
 
     @Test
     void oneThreadIsTheInnerGemmItself() {
-        assertSame(VectorGemm.INSTANCE, ParallelGemm.of(VectorGemm.INSTANCE, 1));
-        assertEquals("java", ParallelGemm.of(VectorGemm.INSTANCE, 2).name());
-        assertThrows(IllegalArgumentException.class, () -> ParallelGemm.of(VectorGemm.INSTANCE, 0));
+        assertSame(VectorGemm.INSTANCE, ParallelGemm.of(VectorGemm.INSTANCE, new Workers(1, "test-one")));
+        assertEquals("java", ParallelGemm.of(VectorGemm.INSTANCE, new Workers(2, "test-two")).name());
     }
 
     @Test
@@ -56,13 +56,13 @@ class ParallelGemmTest {
             boolean helper = Thread.currentThread().getName().startsWith("test-workers");
             if (helper) helperStuck.countDown();
             try {   // the other caller holds its block until the helper has claimed the second one
-                (helper ? release : helperStuck).await();
+                (helper ? release : helperStuck).await(30, TimeUnit.SECONDS);   // bounded: a bug fails, never hangs
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }));
         try {
-            helperStuck.await();
+            assertTrue(helperStuck.await(30, TimeUnit.SECONDS), "the helper never claimed the other caller's block");
             Set<String> ran = ConcurrentHashMap.newKeySet();
             assertTimeout(Duration.ofSeconds(10), () -> workers.run(50, i -> ran.add(Thread.currentThread().getName())));
             assertEquals(Set.of(Thread.currentThread().getName()), ran, "with its helper busy the caller runs every block");

@@ -1,0 +1,200 @@
+package io.eager4j.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.eager4j.DType;
+import io.eager4j.internal.Backend.Binary;
+import io.eager4j.internal.Backend.Unary;
+import io.eager4j.internal.cpu.Gemms;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast backend's float32 kernels against the reference backend at awkward sizes, with NaN, ±0,
+ * ±inf, huge and tiny values among the inputs. Results must be bit-identical.
+ */
+class FastKernelsTest {
+    static final DType F32 = DType.FLOAT32;
+    static final Backend REF = new ReferenceBackend(), FAST = new FastCpuBackend(Gemms.get());
+    static final int[] SIZES = {1, 7, 13, 129, 1031, 4099};
+    static final float[] SPECIAL = {Float.NaN, 0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+            Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, 1e-30f, -1e-30f,
+            88.72f, 89f, -87.3f, -103f, -104f, 1f, -1f, 0.5f};
+
+    /** Random values over many magnitudes, every third one special; the specials land in vector lanes and tails. */
+    static float[] values(int n, long seed) {
+        Random r = new Random(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i % 3 == 1 ? SPECIAL[(int) ((i / 3 + seed) % SPECIAL.length)]
+                    : (float) ((r.nextBoolean() ? 1 : -1) * Math.exp(r.nextDouble() * 12 - 6));
+        }
+        return a;
+    }
+
+    static CpuBuffer buf(float[] a) {
+        return new CpuBuffer(a.clone());
+    }
+
+    @Test
+    void unaryOpsMatchTheReference() {
+        for (int n : SIZES) {
+            float[] a = values(n, n);
+            for (Unary op : Unary.values()) {
+                float[] e = floats(REF.unary(op, F32, buf(a))), r = floats(FAST.unary(op, F32, buf(a)));
+                for (int i = 0; i < n; i++) near(op.label + " of " + a[i] + " at " + i + "/" + n, e[i], r[i], 0);
+            }
+        }
+    }
+
+    @Test
+    void arithmeticInEveryLayoutMatchesTheReference() {
+        for (int cols : new int[] {1, 3, 10, 16, 17, 150}) {
+            for (int rows : new int[] {1, 7, 13}) {
+                int[] full = {rows, cols}, row = {cols}, col = {rows, 1}, one = {1};
+                float[] a = values(rows * cols, cols + 7L * rows), b = values(rows * cols, cols * 3L + rows);
+                float[] rw = values(cols, rows), cl = values(rows, cols + 1L), sc = {SPECIAL[(rows + cols) % SPECIAL.length]};
+                for (Binary op : Binary.values()) {
+                    if (op.isComparison()) continue;
+                    String at = op.label + " at [" + rows + ", " + cols + "] ";
+                    binary(at + "full", op, a, full, b, full, full);
+                    binary(at + "scalar", op, a, full, sc, one, full);
+                    binary(at + "scalar left", op, sc, one, a, full, full);
+                    binary(at + "row", op, a, full, rw, row, full);
+                    binary(at + "row left", op, rw, row, a, full, full);
+                    binary(at + "column", op, a, full, cl, col, full);
+                }
+            }
+        }
+    }
+
+    @Test
+    void comparisonsMatchTheReferenceIncludingNaNAndSignedZero() {
+        for (int n : SIZES) {
+            int[] s = {n}, one = {};
+            float[] a = values(n, 3 * n), b = values(n, 3 * n + 1);
+            for (int i = 0; i < n; i += 5) b[i] = a[i];   // equal pairs, NaN with NaN among them
+            for (Binary op : Binary.values()) {
+                if (!op.isComparison()) continue;
+                for (float c : new float[] {0f, -0f, 0.5f, Float.NaN, Float.NEGATIVE_INFINITY}) {
+                    binary(op.label + " vs " + c + " at " + n, op, a, s, new float[] {c}, one, s);
+                    binary(op.label + " vs " + c + " (left) at " + n, op, new float[] {c}, one, a, s, s);
+                }
+                binary(op.label + " full at " + n, op, a, s, b, s, s);
+            }
+        }
+    }
+
+    @Test
+    void boolToFloatAndBroadcastsMatchTheReference() {
+        for (int n : SIZES) {
+            byte[] m = new byte[n];
+            for (int i = 0; i < n; i++) m[i] = (byte) (i % 3 == 0 || i % 7 == 0 ? 1 : 0);
+            same("cast at " + n, REF.cast(DType.BOOL, new CpuBuffer(m), F32), FAST.cast(DType.BOOL, new CpuBuffer(m), F32));
+        }
+        for (int[] out : new int[][] {{7, 13}, {1, 1}, {129, 3}, {2, 3, 5}}) {
+            int rows = out.length == 3 ? out[0] * out[1] : out[0], cols = out[out.length - 1];
+            int[] row = {cols}, col = out.length == 3 ? new int[] {out[0], out[1], 1} : new int[] {rows, 1}, one = {1};
+            float[] rw = values(cols, 1), cl = values(rows, 2), sc = {7f};
+            same("broadcast row", REF.broadcastTo(F32, buf(rw), row, out), FAST.broadcastTo(F32, buf(rw), row, out));
+            same("broadcast column", REF.broadcastTo(F32, buf(cl), col, out), FAST.broadcastTo(F32, buf(cl), col, out));
+            same("broadcast scalar", REF.broadcastTo(F32, buf(sc), one, out), FAST.broadcastTo(F32, buf(sc), one, out));
+        }
+        same("broadcast rank 0", REF.broadcastTo(F32, buf(new float[] {3}), new int[0], new int[0]),
+                FAST.broadcastTo(F32, buf(new float[] {3}), new int[0], new int[0]));
+    }
+
+    @Test
+    void adamMatchesTheReferenceAndOnlyItsMomentsChangeInPlace() {
+        Backend fast = FAST;
+        for (int n : new int[] {1, 7, 13, 129, 1031, 4099, 117607}) {   // vectors, a scalar tail, the seed's W0 size
+            Random r = new Random(n);
+            float[] w = new float[n], m = new float[n], v = new float[n], g = new float[n];
+            for (int i = 0; i < n; i++) {
+                w[i] = r.nextFloat() * 2 - 1;
+                m[i] = (r.nextFloat() - 0.5f) * 1e-2f;
+                v[i] = r.nextFloat() * 1e-4f;
+                g[i] = (float) ((r.nextFloat() - 0.5) * Math.exp(r.nextGaussian() * 3));
+            }
+            Buffer[] e = REF.adam(F32, buf(w), buf(m), buf(v), buf(g), 3e-3, 0.9, 0.999, 1e-8);
+            CpuBuffer wb = buf(w), mb = buf(m), vb = buf(v), gb = buf(g);
+            Buffer[] a = fast.adam(F32, wb, mb, vb, gb, 3e-3, 0.9, 0.999, 1e-8);
+            assertArrayEquals(w, wb.floats(), 0f, "the variable is never modified");
+            assertArrayEquals(g, gb.floats(), 0f);
+            assertNotSame(wb, a[0]);
+            assertSame(mb, a[1], "distinct moments are updated in place");
+            assertSame(vb, a[2]);
+            float[][] want = scalarAdam(w, m, v, g, 3e-3, 0.9, 0.999, 1e-8);
+            for (int k = 0; k < 3; k++) assertArrayEquals(want[k], floats(a[k]), 0f, "output " + k + ": the scalar float32 formula at " + n + " on " + fast);
+            near("adam", w, m, v, g, e, a);
+            // the first step passes one zero buffer as both moments: it must come back untouched
+            CpuBuffer zeros = new CpuBuffer(new float[n]);
+            Buffer[] first = fast.adam(F32, buf(w), zeros, zeros, buf(g), 3e-3, 0.9, 0.999, 1e-8);
+            assertArrayEquals(new float[n], zeros.floats(), 0f);
+            Buffer[] firstRef = REF.adam(F32, buf(w), buf(new float[n]), buf(new float[n]), buf(g), 3e-3, 0.9, 0.999, 1e-8);
+            near("first adam step", w, new float[n], new float[n], g, firstRef, first);
+        }
+    }
+
+    /**
+     * Float32 against float64 within 4 ulps of each sum's largest term: w - update cancels when
+     * they are close, so the result alone is no measure of the rounding.
+     */
+    static void near(String what, float[] w, float[] m, float[] v, float[] g, Buffer[] expected, Buffer[] actual) {
+        for (int k = 0; k < 3; k++) {
+            float[] x = floats(expected[k]), y = floats(actual[k]);
+            for (int i = 0; i < x.length; i++) {
+                double scale = switch (k) {
+                    case 0 -> Math.abs(w[i]) + Math.abs(x[i] - w[i]);
+                    case 1 -> Math.abs(m[i]) + 0.1 * Math.abs(g[i]);
+                    default -> Math.abs(v[i]) + 0.001 * g[i] * g[i];
+                };
+                assertEquals(x[i], y[i], 4 * Math.ulp((float) scale), what + " output " + k + " at " + i + "/" + x.length);
+            }
+        }
+    }
+
+    /** The fused update in float32, one element at a time. */
+    static float[][] scalarAdam(float[] w, float[] m, float[] v, float[] g, double lrT, double b1, double b2, double eps) {
+        float[][] r = new float[3][w.length];
+        for (int i = 0; i < w.length; i++) {
+            float mi = (float) b1 * m[i] + (float) (1 - b1) * g[i];
+            float vi = (float) b2 * v[i] + (float) (1 - b2) * g[i] * g[i];
+            r[0][i] = w[i] - (float) lrT * mi / ((float) Math.sqrt(vi) + (float) eps);
+            r[1][i] = mi;
+            r[2][i] = vi;
+        }
+        return r;
+    }
+
+    /** x op y on both backends: floats bit-identical, or the same bools. */
+    static void binary(String what, Binary op, float[] x, int[] xShape, float[] y, int[] yShape, int[] out) {
+        Buffer e = REF.binary(op, F32, buf(x), xShape, buf(y), yShape, out), a = FAST.binary(op, F32, buf(x), xShape, buf(y), yShape, out);
+        if (op.isComparison()) {
+            assertArrayEquals(((CpuBuffer) e).bytes(), ((CpuBuffer) a).bytes(), what);
+        } else {
+            same(what, e, a);
+        }
+    }
+
+    static float[] floats(Buffer b) {
+        return ((CpuBuffer) b).floats();
+    }
+
+    static void same(String what, Buffer expected, Buffer actual) {
+        float[] e = floats(expected), a = floats(actual);
+        assertEquals(e.length, a.length, what);
+        for (int i = 0; i < e.length; i++) near(what + " element " + i, e[i], a[i], 0);
+    }
+
+    /** Bit-identical (any NaN matches any NaN), or within {@code ulps} ulps of a finite expected value. */
+    static void near(String what, float e, float a, int ulps) {
+        if (Float.floatToIntBits(e) == Float.floatToIntBits(a)) return;
+        boolean ok = ulps > 0 && Float.isFinite(e) && Float.isFinite(a) && Math.abs((double) e - a) <= ulps * (double) Math.ulp(e);
+        assertTrue(ok, what + ": reference " + e + ", fast " + a);
+    }
+}
