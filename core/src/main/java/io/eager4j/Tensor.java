@@ -2,6 +2,8 @@ package io.eager4j;
 
 import io.eager4j.internal.Backend;
 import io.eager4j.internal.Buffer;
+import io.eager4j.internal.CpuBuffer;
+import io.eager4j.internal.ReferenceBackend;
 import io.eager4j.internal.Shapes;
 
 /**
@@ -35,15 +37,24 @@ public class Tensor {
     // ---- creation (on Device.current())
 
     public static Tensor of(float[] data, int... shape) {
-        return create(DType.FLOAT32, data, data.length, shape);
+        return create(DType.FLOAT32, data, data.length, shape, false);
+    }
+
+    /**
+     * Like {@link #of(float[], int...)}, but on the CPU without the copy: the tensor reads {@code data}
+     * itself, so the caller hands the array over and never writes it again (tensors are immutable).
+     * On another device the values are copied there. For loaders that fill a fresh array per batch.
+     */
+    public static Tensor wrap(float[] data, int... shape) {
+        return create(DType.FLOAT32, data, data.length, shape, true);
     }
 
     public static Tensor of(double[] data, int... shape) {
-        return create(DType.FLOAT64, data, data.length, shape);
+        return create(DType.FLOAT64, data, data.length, shape, false);
     }
 
     public static Tensor of(int[] data, int... shape) {
-        return create(DType.INT32, data, data.length, shape);
+        return create(DType.INT32, data, data.length, shape, false);
     }
 
     /** A float32 scalar. */
@@ -94,16 +105,17 @@ public class Tensor {
         return of(v, n);
     }
 
-    private static Tensor create(DType dtype, Object data, int length, int[] shape) {
+    private static Tensor create(DType dtype, Object data, int length, int[] shape, boolean adopt) {
         if (shape.length == 0 && length != 1) {
             shape = new int[] {length};
         }
         int[] s = checkShape(shape);
         if (Shapes.size(s) != length) {
-            throw new IllegalArgumentException("of: " + length + " values cannot fill shape " + Shapes.format(s));
+            throw new IllegalArgumentException((adopt ? "wrap: " : "of: ") + length + " values cannot fill shape " + Shapes.format(s));
         }
         Device d = Device.current();
-        return new Tensor(s, dtype, d, d.backend().fromArray(dtype, data));
+        Backend b = d.backend();
+        return new Tensor(s, dtype, d, adopt && b instanceof ReferenceBackend ? new CpuBuffer(data) : b.fromArray(dtype, data));
     }
 
     static int[] checkShape(int[] shape) {

@@ -10,6 +10,19 @@ import org.junit.jupiter.api.Test;
 /** Forward values and error messages of the ops. */
 class OpsTest {
     @Test
+    void wrapAdoptsTheArrayWhereOfCopiesIt() {
+        float[] a = {1, 2, 3, 4};
+        Tensor wrapped = Tensor.wrap(a, 2, 2), copied = Tensor.of(a, 2, 2);
+        assertArrayEquals(new int[] {2, 2}, wrapped.shape());
+        a[0] = 9;   // a broken promise, to see the difference: wrap shares, of does not
+        assertEquals(9f, wrapped.toFloatArray()[0]);
+        assertEquals(1f, copied.toFloatArray()[0]);
+        assertEquals(10f, (float) wrapped.add(copied).toFloatArray()[0]);
+        var e = assertThrows(IllegalArgumentException.class, () -> Tensor.wrap(new float[3], 2, 2));
+        assertEquals("wrap: 3 values cannot fill shape [2, 2]", e.getMessage());
+    }
+
+    @Test
     void broadcastingFollowsNumpy() {
         Tensor a = Tensor.of(new float[] {1, 2, 3}, 3, 1), b = Tensor.of(new float[] {10, 20}, 2);
         Tensor c = a.add(b);

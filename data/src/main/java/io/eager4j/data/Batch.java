@@ -4,8 +4,8 @@ import io.eager4j.Tensor;
 
 /**
  * A batch of examples: images scaled to float32 in [0, 1] and their labels. Made by
- * {@link DataSet#nextBatch}, {@link DataSet#batches} and {@link DataSet#all}; the tensors are built on
- * each call (copies), so the batch itself never changes.
+ * {@link DataSet#nextBatch}, {@link DataSet#batches} and {@link DataSet#all}; the images tensor shares
+ * the batch's array (never written after the batch is made), so the batch itself never changes.
  *
  * <pre>{@code
  * Batch b = Mnist.readDataSets(null, true).train().nextBatch(128);
@@ -37,12 +37,12 @@ public final class Batch {
 
     /** Images, float32 {@code [size, imageSize]}, row-major pixels in [0, 1]. */
     public Tensor images() {
-        return Tensor.of(images, size(), imageSize);
+        return Tensor.wrap(images, size(), imageSize);   // no copy: nothing ever writes this array
     }
 
     /** Labels: float32 one-hot {@code [size, classes]} if the data was read one-hot, else int32 {@code [size]}. */
     public Tensor labels() {
-        return oneHot ? Tensor.of(oneHotArray(), size(), numClasses) : Tensor.of(classes, size());
+        return oneHot ? Tensor.wrap(oneHotArray(), size(), numClasses) : Tensor.of(classes, size());
     }
 
     /** A copy of the images as a flat {@code size * imageSize} array. */

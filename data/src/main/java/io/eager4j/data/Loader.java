@@ -36,8 +36,8 @@ final class Loader {
                 (in, size, name) -> Idx.readLabels(in, size, name, classes, dataset.testLabels().sha256()));
         checkPair(trainImages, trainLabels);
         checkPair(testImages, testLabels);
-        Idx.Images train = trainImages.value();
-        Idx.Images test = testImages.value();
+        Idx.Images train = DataSet.centre(trainImages.value());   // once: train and validation share it
+        Idx.Images test = DataSet.centre(testImages.value());
         if (train.rows() != test.rows() || train.cols() != test.cols()) {
             throw new DataFileException(trainImages.path() + " holds " + train.rows() + "x" + train.cols()
                     + " images but " + testImages.path() + " holds " + test.rows() + "x" + test.cols()

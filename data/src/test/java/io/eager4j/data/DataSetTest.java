@@ -30,7 +30,7 @@ class DataSetTest {
             pixels[i * PIXELS + 1] = (byte) 255;
             labels[i] = (byte) (i % 10);
         }
-        return new DataSet("train", new Idx.Images(n, 2, 2, pixels), labels, 0, n, 10, oneHot,
+        return new DataSet("train", DataSet.centre(new Idx.Images(n, 2, 2, pixels)), labels, 0, n, 10, oneHot,
                 new SplittableRandom(seed));
     }
 
