@@ -21,6 +21,10 @@ public final class Device {
     private static final Map<String, Device> OPENED = new ConcurrentHashMap<>();
     private static final ThreadLocal<Device> CURRENT = ThreadLocal.withInitial(() -> CPU);
 
+    static {
+        Warmup.start();   // after the fields above: its thread opens no device of its own
+    }
+
     private final String kind;
     private final int index;
     private final Backend backend;

@@ -21,6 +21,7 @@ public final class SeedWorkload {
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
+        Device cpu = Device.cpu();   // starts the backend (and its warm-up) before the data loads, as the CLI does
         DataSets mnist = Mnist.readDataSets(null, true);
         long[] stamps = new long[steps + 1];
         int[] n = {0};
@@ -31,11 +32,25 @@ public final class SeedWorkload {
         };
         SeedMnist.Config d = SeedMnist.Config.defaults();
         SeedMnist.Config config = new SeedMnist.Config(steps, d.batchSize(), d.hidden(), d.keepProb(), d.learningRate(), seed,
-                Device.cpu(), d.logEvery(), false, new PrintWriter(Writer.nullWriter()), java.util.List.of(timer), vars -> {});
+                cpu, d.logEvery(), false, new PrintWriter(Writer.nullWriter()), java.util.List.of(timer), vars -> {});
         SeedMnist.Result r = SeedMnist.train(mnist, config);
         int windows = steps / 500;
         double[] ms = new double[Math.max(0, windows - 1)];
-        for (int w = 1; w < windows; w++) ms[w - 1] = (stamps[(w + 1) * 500] - stamps[w * 500]) / 1e6 / 500;
+        StringBuilder each = new StringBuilder();
+        for (int w = 0; w < windows; w++) {
+            double v = (stamps[(w + 1) * 500] - stamps[w * 500]) / 1e6 / 500;
+            each.append(String.format(" %.3f", v));
+            if (w > 0) ms[w - 1] = v;
+        }
+        System.out.println("ms/step per 500-step window:" + each);
+        StringBuilder warm = new StringBuilder();
+        for (int w = 0; w < Math.min(10, steps / 50); w++) {
+            warm.append(String.format(" %.2f", (stamps[(w + 1) * 50] - stamps[w * 50]) / 1e6 / 50));
+        }
+        System.out.println("ms/step per 50-step window of the first 500 (warm-up):" + warm);
+        StringBuilder first = new StringBuilder();
+        for (int i = 0; i < Math.min(20, steps); i++) first.append(String.format(" %.1f", (stamps[i + 1] - stamps[i]) / 1e6));
+        System.out.println("ms of each of the first 20 steps:" + first);
         Arrays.sort(ms);
         System.out.printf("seed workload: %d steps in %.2f s; median %.3f ms/step (500-step windows after the first); test accuracy %.4f%n",
                 steps, r.trainSeconds(), ms.length > 0 ? ms[ms.length / 2] : Double.NaN, r.testAccuracy());

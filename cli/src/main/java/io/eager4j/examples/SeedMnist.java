@@ -72,8 +72,9 @@ public final class SeedMnist {
 
     /** The seed's defaults, printing to standard output. */
     public static void main(String[] args) {
+        Config config = Config.defaults();   // opens the device first: it warms up while the data loads
         DataSets mnist = Mnist.readDataSets(args.length > 0 ? Path.of(args[0]) : null, true);
-        Result r = train(mnist, Config.defaults());
+        Result r = train(mnist, config);
         System.out.println("validation accuracy = " + r.validationAccuracy());
         System.out.println("test accuracy = " + r.testAccuracy());
         System.out.printf("training time = %.1f s%n", r.trainSeconds());

@@ -14,6 +14,7 @@ public final class FastCpuBackend extends ReferenceBackend {
 
     public FastCpuBackend(Gemm gemm) {
         this.gemm = gemm;
+        PhiloxVector.warmUp();
     }
 
     @Override
