@@ -51,7 +51,7 @@ final class TrainMnist implements Callable<Integer> {
     long seed;
     @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu", description = "cpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device;
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads for the fast kernels, 1 or more (sets eager4j.threads; default: the kernels' choice).")
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads for large matrix products, 1 or more (sets eager4j.threads; default: 2 where there are 2 or more cores).")
     Integer threads;
     @Option(names = "--log-every", paramLabel = "N", defaultValue = "500", description = "Print the seed's step/accuracy/loss lines every N steps (default: ${DEFAULT-VALUE}).")
     int logEvery;
