@@ -173,7 +173,7 @@ public final class FastCpuBackend extends ReferenceBackend {
         if (dtype != DType.FLOAT32) return super.adam(dtype, var, m, v, g, lrT, b1, b2, eps);
         float[] w = f(var), mm = f(m), vv = f(v), gg = f(g);
         // moments updated in place (the SPI allows it): two fewer arrays to allocate and zero nearly
-        // halve the step. Not when a buffer comes twice, as the shared zeros of the first step do.
+        // halve the update's time. Not when a buffer comes twice, as the shared zeros of the first step do.
         boolean inPlace = mm != vv && mm != w && vv != w && mm != gg && vv != gg;
         float[] w2 = new float[w.length], m2 = inPlace ? mm : new float[w.length], v2 = inPlace ? vv : new float[w.length];
         Kernels.adam(w, mm, vv, gg, w2, m2, v2, lrT, b1, b2, eps);   // split over two threads: no faster
@@ -184,7 +184,7 @@ public final class FastCpuBackend extends ReferenceBackend {
     public Buffer random(DType dtype, int n, boolean normal, long seed, long offset, double a, double b) {
         if (dtype != DType.FLOAT32 || normal) return super.random(dtype, n, normal, seed, offset, a, b);
         float[] r = new float[n];
-        Kernels.uniform(r, seed, offset, a, b);
+        PhiloxVector.uniform(r, seed, offset, a, b);
         return new CpuBuffer(r);
     }
 

@@ -7,8 +7,8 @@ import io.eager4j.internal.FastCpuBackend.Layout;
  * Float32 loops of the CPU backend, written so C2 can vectorize the common layouts. Plain loops on
  * purpose: Vector API kernels for these small per-step ops (exp/log on 128x10, relu, row adds and
  * comparisons on 128x150) were 2-4x faster once C2 had compiled them, but 10-100x slower until it had,
- * and a kernel called once a step reaches C2 only after hundreds of steps: over the seed's 3000 steps
- * they lost about a second and won back ~0.15 s (measured per op over the first 50 steps).
+ * and a kernel called once a step reaches C2 only after hundreds of steps: measured per op, they cost
+ * ~6 ms a step more over the first 50 steps, and saved ~50 us a step once compiled.
  */
 final class Kernels {
     private Kernels() {}
@@ -145,11 +145,6 @@ final class Kernels {
             }
             for (int i = 0; i < inner; i++) r[o * inner + i] = (float) acc[i];
         }
-    }
-
-    /** Uniform floats, element i = word i % 4 of Philox block offset + i / 4: the reference stream. */
-    static void uniform(float[] r, long seed, long offset, double lo, double hi) {
-        PhiloxVector.uniform(r, seed, offset, lo, hi);
     }
 
     /**

@@ -41,7 +41,7 @@ final class PhiloxVector {
             ready = true;   // no other core to warm them on
             return;
         }
-        Thread.ofPlatform().daemon().name("eager4j-warm-up").start(() -> {
+        Thread.ofPlatform().daemon().name("eager4j-warm-up-philox").start(() -> {
             int[] w = new int[CHUNK];
             long deadline = System.nanoTime() + 10_000_000_000L;
             for (long ctr = 0; System.nanoTime() < deadline; ) {
