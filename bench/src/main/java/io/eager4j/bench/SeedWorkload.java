@@ -36,23 +36,23 @@ public final class SeedWorkload {
         SeedMnist.Result r = SeedMnist.train(mnist, config);
         int windows = steps / 500;
         double[] ms = new double[Math.max(0, windows - 1)];
-        StringBuilder each = new StringBuilder();
-        for (int w = 0; w < windows; w++) {
-            double v = (stamps[(w + 1) * 500] - stamps[w * 500]) / 1e6 / 500;
-            each.append(String.format(" %.3f", v));
-            if (w > 0) ms[w - 1] = v;
-        }
-        System.out.println("ms/step per 500-step window:" + each);
-        StringBuilder warm = new StringBuilder();
-        for (int w = 0; w < Math.min(10, steps / 50); w++) {
-            warm.append(String.format(" %.2f", (stamps[(w + 1) * 50] - stamps[w * 50]) / 1e6 / 50));
-        }
-        System.out.println("ms/step per 50-step window of the first 500 (warm-up):" + warm);
-        StringBuilder first = new StringBuilder();
-        for (int i = 0; i < Math.min(20, steps); i++) first.append(String.format(" %.1f", (stamps[i + 1] - stamps[i]) / 1e6));
-        System.out.println("ms of each of the first 20 steps:" + first);
+        for (int w = 1; w < windows; w++) ms[w - 1] = msPerStep(stamps, w, 500);
+        System.out.println("ms/step per 500-step window:" + windows(stamps, 500, windows));
+        System.out.println("ms/step per 50-step window of the first 500 (warm-up):" + windows(stamps, 50, Math.min(10, steps / 50)));
+        System.out.println("ms of each of the first 20 steps:" + windows(stamps, 1, Math.min(20, steps)));
         Arrays.sort(ms);
         System.out.printf("seed workload: %d steps in %.2f s; median %.3f ms/step (500-step windows after the first); test accuracy %.4f%n",
                 steps, r.trainSeconds(), ms.length > 0 ? ms[ms.length / 2] : Double.NaN, r.testAccuracy());
+    }
+
+    /** Mean ms per step over window {@code w} of {@code width} steps. */
+    private static double msPerStep(long[] stamps, int w, int width) {
+        return (stamps[(w + 1) * width] - stamps[w * width]) / 1e6 / width;
+    }
+
+    private static String windows(long[] stamps, int width, int count) {
+        StringBuilder b = new StringBuilder();
+        for (int w = 0; w < count; w++) b.append(String.format(" %.3f", msPerStep(stamps, w, width)));
+        return b.toString();
     }
 }

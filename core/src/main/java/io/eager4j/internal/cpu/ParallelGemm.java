@@ -28,15 +28,6 @@ public final class ParallelGemm implements Gemm {
         return workers.threads() == 1 ? inner : new ParallelGemm(inner, workers, 1);
     }
 
-    /** The wrapped single-threaded GEMM. */
-    public Gemm inner() {
-        return inner;
-    }
-
-    public int threads() {
-        return workers.threads();
-    }
-
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
@@ -50,10 +41,8 @@ public final class ParallelGemm implements Gemm {
         int extent = byRows ? m : n;
         int align = byRows ? 8 : 16;   // whole micro-kernel tiles per block
         int blocks = Math.min(workers.threads() * blocksPerThread, Math.max(1, extent / align));
-        int step = (extent + blocks - 1) / blocks;
-        step = (step + align - 1) / align * align;
-        int count = (extent + step - 1) / step;
-        int size = step;
+        int size = ((extent + blocks - 1) / blocks + align - 1) / align * align;
+        int count = (extent + size - 1) / size;
         workers.run(count, i -> {
             int from = i * size, len = Math.min(size, extent - from);
             if (byRows) {
