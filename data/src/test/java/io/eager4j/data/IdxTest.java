@@ -98,6 +98,18 @@ class IdxTest {
     }
 
     @Test
+    void gzipBodyIsAllocatedOnceWhenTheHeaderIsPlausible() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        byte[] pixels = IdxFiles.randomBytes(5000 * 784, random);   // 3.9 MB: grown by doubling it took 7 MB
+        Path p = IdxFiles.write(dir, "plausible-idx3-ubyte.gz", IdxFiles.gzip(IdxFiles.images(5000, 28, 28, pixels)));
+        long before = threads.getCurrentThreadAllocatedBytes();
+        Idx.Images images = Idx.readImages(p, null);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertArrayEquals(pixels, images.pixels());
+        assertTrue(allocated < pixels.length * 5L / 4, "allocated " + allocated + " bytes for a " + pixels.length + "-byte body");
+    }
+
+    @Test
     void trailingBytesAreRejected() {
         byte[] content = IdxFiles.labels(new byte[] {1, 2, 3});
         byte[] longer = Arrays.copyOf(content, content.length + 1);
