@@ -73,6 +73,24 @@ class ParallelGemmTest {
     }
 
     @Test
+    void anIdleHelperParksAfterLingering() throws Exception {
+        Workers workers = new Workers(2, "test-linger");
+        Set<String> ran = ConcurrentHashMap.newKeySet();
+        workers.run(64, i -> {
+            ran.add(Thread.currentThread().getName());
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);   // long enough for the helper to claim some
+        });
+        assertTrue(ran.contains("test-linger-1"), "the helper ran no block: " + ran);
+        Thread helper = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("test-linger-1")).findFirst().orElseThrow();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (helper.getState() != Thread.State.WAITING && System.nanoTime() < deadline) Thread.sleep(1);
+        assertEquals(Thread.State.WAITING, helper.getState(), "an idle helper must park, not poll forever");
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Workers.LINGER_NANOS) + 20);
+        assertEquals(Thread.State.WAITING, helper.getState(), "a parked helper stays parked until there is work");
+    }
+
+    @Test
     void aFailingBlockFailsTheCall() {
         Workers workers = new Workers(2, "test-fail");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> workers.run(8, i -> {
