@@ -102,9 +102,12 @@ final class Elementwise {
     static Tensor sumTo(Tensor g, Tensor x) {
         if (java.util.Arrays.equals(g.shape, x.shape)) return g;
         int lead = g.shape.length - x.shape.length;
-        int[] axes = java.util.stream.IntStream.range(0, g.shape.length)
-                .filter(d -> d < lead || (x.shape[d - lead] == 1 && g.shape[d] != 1)).toArray();
-        return Reductions.sum(g, axes, true).reshape(x.shape);
+        int[] axes = new int[g.shape.length];
+        int count = 0;
+        for (int d = 0; d < g.shape.length; d++) {   // loops, not streams, on the per-op path: see Reductions
+            if (d < lead || (x.shape[d - lead] == 1 && g.shape[d] != 1)) axes[count++] = d;
+        }
+        return Reductions.sum(g, java.util.Arrays.copyOf(axes, count), true).reshape(x.shape);
     }
 
     /** Checks device and dtype agreement and returns the broadcast shape. */

@@ -67,8 +67,13 @@ final class Reductions {
         return f;
     }
 
+    // plain loops: these run on every reduction, and stream pipelines here cost 27 C2 compilations
+    // in the seed's first second of training (competing with it for the second core) and ran slow until then
     private static int[] axesOf(boolean[] flags) {
-        return java.util.stream.IntStream.range(0, flags.length).filter(d -> flags[d]).toArray();
+        int[] a = new int[flags.length];
+        int n = 0;
+        for (int d = 0; d < flags.length; d++) if (flags[d]) a[n++] = d;
+        return java.util.Arrays.copyOf(a, n);
     }
 
     private static int[] keptShape(int[] shape, boolean[] flags) {
@@ -78,6 +83,9 @@ final class Reductions {
     }
 
     private static int[] dropped(int[] shape, boolean[] flags) {
-        return java.util.stream.IntStream.range(0, shape.length).filter(d -> !flags[d]).map(d -> shape[d]).toArray();
+        int[] s = new int[shape.length];
+        int n = 0;
+        for (int d = 0; d < shape.length; d++) if (!flags[d]) s[n++] = shape[d];
+        return java.util.Arrays.copyOf(s, n);
     }
 }

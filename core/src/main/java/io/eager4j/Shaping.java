@@ -39,7 +39,8 @@ final class Shaping {
         if (x.rank() < 2) {
             throw new IllegalArgumentException("transpose: needs rank >= 2, got " + Shapes.format(x.shape));
         }
-        int[] perm = java.util.stream.IntStream.range(0, x.rank()).toArray();
+        int[] perm = new int[x.rank()];
+        for (int d = 0; d < perm.length; d++) perm[d] = d;
         perm[x.rank() - 2] = x.rank() - 1;
         perm[x.rank() - 1] = x.rank() - 2;
         return permute(x, perm);
