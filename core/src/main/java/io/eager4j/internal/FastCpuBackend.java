@@ -14,7 +14,6 @@ public final class FastCpuBackend extends ReferenceBackend {
 
     public FastCpuBackend(Gemm gemm) {
         this.gemm = gemm;
-        PhiloxVector.warmUp();
     }
 
     @Override
