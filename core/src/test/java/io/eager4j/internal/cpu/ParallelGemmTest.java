@@ -78,7 +78,7 @@ class ParallelGemmTest {
         Set<String> ran = ConcurrentHashMap.newKeySet();
         workers.run(64, i -> {
             ran.add(Thread.currentThread().getName());
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000);   // long enough for the helper to claim some
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);   // 64 ms in all: the helper claims some
         });
         assertTrue(ran.contains("test-linger-1"), "the helper ran no block: " + ran);
         Thread helper = Thread.getAllStackTraces().keySet().stream()
