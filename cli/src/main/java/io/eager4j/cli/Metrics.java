@@ -24,6 +24,11 @@ final class Metrics implements SeedMnist.Listener {
     private int count;
 
     @Override
+    public boolean needsBatchAccuracy() {
+        return true;
+    }
+
+    @Override
     public void step(int step, double lossValue, double batchAccuracy) {
         if (count == steps.length) {
             steps = Arrays.copyOf(steps, count * 2);

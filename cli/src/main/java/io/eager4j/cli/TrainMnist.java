@@ -87,7 +87,7 @@ final class TrainMnist implements Callable<Integer> {
         Progress progress = new Progress(err, Progress.stderrIsTerminal(), logEvery);
         PrintWriter out = progress.around(spec.commandLine().getOut());
         var config = new SeedMnist.Config(steps, batchSize, hidden, keepProb, learningRate, seed, dev, logEvery,
-                checkNumerics, out, List.of(recorded, progress),
+                checkNumerics, out, metrics != null || plot != null ? List.of(recorded, progress) : List.of(progress),
                 vars -> { if (restored != null) Checkpoint.restore(restored, restore, vars); });
         SeedMnist.Result r = SeedMnist.train(data, config);
 

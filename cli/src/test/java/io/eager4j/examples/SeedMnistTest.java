@@ -10,8 +10,14 @@ import io.eager4j.Initializers;
 import io.eager4j.Rng;
 import io.eager4j.Tensor;
 import io.eager4j.Variable;
+import io.eager4j.data.DataSets;
+import io.eager4j.data.Dataset;
+import io.eager4j.data.Mnist;
+import io.eager4j.data.RealData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -70,5 +76,27 @@ class SeedMnistTest {
             for (float v : vars.get(i).toFloatArray()) max = Math.max(max, Math.abs(v));
             assertTrue(max <= limit && max > (shapes[i].length == 2 ? 0.9 : 0.5) * limit, vars.get(i).name() + " max " + max + " limit " + limit);
         }
+    }
+
+    @Test
+    void batchAccuracyIsComputedWhenLoggedOrWhenAListenerNeedsIt() {
+        DataSets mnist = Mnist.readDataSets(RealData.folder(Dataset.MNIST, "EAGER4J_DATA", null), true);
+        List<Double> quiet = new ArrayList<>(), alone = new ArrayList<>(), every = new ArrayList<>();
+        SeedMnist.Listener needs = new SeedMnist.Listener() {
+            @Override public void step(int step, double loss, double accuracy) { every.add(accuracy); }
+            @Override public boolean needsBatchAccuracy() { return true; }
+        };
+        SeedMnist.train(mnist, config(4, List.of((step, loss, accuracy) -> alone.add(accuracy))));
+        SeedMnist.train(mnist, config(4, List.of((step, loss, accuracy) -> quiet.add(accuracy), needs)));
+        // logged every 2 steps: only those have it, unless a listener needs every step's
+        assertTrue(alone.get(0) >= 0 && Double.isNaN(alone.get(1)) && alone.get(2) >= 0 && Double.isNaN(alone.get(3)), alone.toString());
+        assertEquals(quiet, every);
+        assertTrue(every.stream().allMatch(a -> a >= 0 && a <= 1), every.toString());
+        assertEquals(alone.get(0), every.get(0));   // same seed, same batches: the same numbers
+    }
+
+    private static SeedMnist.Config config(int steps, List<SeedMnist.Listener> listeners) {
+        return new SeedMnist.Config(steps, 32, 150, 0.75, 1e-3, 1, Device.cpu(), 2, false,
+                new PrintWriter(Writer.nullWriter()), listeners, v -> {});
     }
 }
