@@ -4,11 +4,11 @@ package io.eager4j.internal;
  * The {@link Philox} stream for the fast CPU backend, bit for bit, with the rounds vectorized: a
  * chunk's blocks are held as four lanes (a block's word k in lane k), so a round is a plain loop of
  * lane-wise multiplies, shifts and xors, which C2 auto-vectorizes (about 3.5x one {@link Philox#block}
- * at a time). Plain loops, which C2 vectorizes too, turn the words into
- * uniform floats or into dropout in one pass. The Vector API version ran 1.4x faster than this once
- * compiled, but took ~0.5 s of C2 time on the seed, ran 30x slower until then, and needed a warm-up
- * thread: the seed's 3000 steps took 3.15 s with it and 2.95 s with scalar rounds (medians of 8), and
- * 2.63 s with it against 2.57 s with these lanes (medians of 6, a calmer hour).
+ * at a time). Plain loops, which C2 vectorizes too, turn the words into uniform floats or into dropout
+ * in one pass. The Vector API version ran 1.4x faster than this once compiled, but took ~0.5 s of C2
+ * time on the seed, ran 30x slower until then, and needed a warm-up thread: the seed's 3000 steps took
+ * 3.15 s with it and 2.95 s with scalar rounds (medians of 8), and 2.63 s with it against 2.57 s with
+ * these lanes (medians of 6, a calmer hour).
  */
 final class PhiloxVector {
     /** Words per chunk: its lanes (4 x 256 ints) and words stay in L1 through the ten rounds. */
@@ -57,14 +57,14 @@ final class PhiloxVector {
         return new int[n >= CHUNK ? CHUNK : n + 3 & -4];
     }
 
-    /** Words [0, n) of the stream from block {@code ctr} into {@code w} (whole blocks: room for n rounded up to 4). */
-    static void words(int[] w, int n, long seed, long ctr, boolean vector) {
-        if (vector) {
-            Lanes lanes = new Lanes();
+    /** Words [0, n) of the stream from block {@code ctr} into {@code w}, from the lanes or one block at a time. */
+    static void words(int[] w, int n, long seed, long ctr, boolean lanes) {
+        if (lanes) {
+            Lanes l = new Lanes();
             int[] chunk = new int[CHUNK];
             for (int base = 0; base < n; base += CHUNK) {
                 int m = Math.min(CHUNK, n - base);
-                lanes.words(chunk, m, seed, ctr + base / 4);
+                l.words(chunk, m, seed, ctr + base / 4);
                 System.arraycopy(chunk, 0, w, base, m);
             }
             return;
