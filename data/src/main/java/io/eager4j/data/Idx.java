@@ -129,7 +129,8 @@ public final class Idx {
             MessageDigest sha256 = sha256();
             // deflate expands at most 1032:1, so a header declaring no more than that can size the body at
             // once; growing it by doubling left ~50 MB of dead copies in the old generation for MNIST
-            long trusted = size < 0 ? FIRST_CHUNK : gzip ? Math.min(MAX_BYTES, size * MAX_DEFLATE_RATIO) : size;
+            long trusted = size < 0 ? FIRST_CHUNK
+                    : gzip ? Math.max(FIRST_CHUNK, Math.min(MAX_BYTES, size * MAX_DEFLATE_RATIO)) : size;
             Parsed parsed = parse(new DigestInputStream(plain, sha256), name, magic, gzip ? -1 : size, trusted);
             if (expectedSha256 != null) {
                 verify(name, expectedSha256, HexFormat.of().formatHex(sha256.digest()));
@@ -143,7 +144,7 @@ public final class Idx {
         }
     }
 
-    /** {@code trusted}: how many body bytes may be allocated before they are read. */
+    /** {@code trusted}: how many body bytes may be allocated before they are read (a raw file's size bounds them). */
     private static Parsed parse(InputStream in, String name, int magic, long size, long trusted) throws IOException {
         byte[] head = new byte[4];
         int got = readUpTo(in, head, 0, 4);
@@ -181,7 +182,7 @@ public final class Idx {
                                            + " follow the header: the file is truncated.")
                     + ADVICE);
         }
-        byte[] body = readBody(in, (int) total, (int) Math.min(total, Math.max(trusted, FIRST_CHUNK)));
+        byte[] body = readBody(in, (int) total, (int) Math.min(total, trusted));
         if (body.length < total) {
             throw new DataFileException(name + ": header declares " + shape(dims, rank) + " = " + total
                     + " bytes of data, but the data ends after " + body.length + " bytes: the file is truncated."
