@@ -19,7 +19,7 @@ import java.lang.invoke.MethodHandle;
 final class Cublas {
     private Cublas() {}
 
-    static final NativeLib LIB = NativeLib.open("libcublas.so.13", "libcublas.so.12");
+    static final NativeLib LIB = NativeLib.cuda("libcublas.so.13", "libcublas.so.12");
 
     private static final int OP_N = 0, OP_T = 1;
 

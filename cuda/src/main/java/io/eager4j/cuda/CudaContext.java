@@ -14,6 +14,7 @@ final class CudaContext {
     private final MemorySegment context;
     private final MemorySegment stream;
     private final ThreadLocal<Boolean> entered = ThreadLocal.withInitial(() -> false);
+    private final Staging staging = new Staging();
     private volatile MemorySegment cublas;
 
     CudaContext(int ordinal) {
@@ -54,14 +55,24 @@ final class CudaContext {
         return h;
     }
 
-    /** Copies a heap array into {@code r} through native staging memory. */
+    /** Uploads beyond this size go through a synchronous copy rather than keep that much page-locked memory. */
+    private static final long ASYNC_LIMIT = 16 << 20;
+
+    /**
+     * Copies a heap array into {@code r}: queued on the stream through page-locked staging memory
+     * (a batch does not stall the kernels before it), or for very large arrays synchronously.
+     */
     void upload(GpuBuffer r, Object array) {
         if (r.bytes == 0) return;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment staging = a.allocate(r.bytes, 16);
-            staging.copyFrom(heap(array));
-            // legacy-stream copy: it waits for work queued on our (blocking) stream, so a recycled block is safe
-            Driver.copyToDevice(r.ptr, staging, r.bytes);
+        if (r.bytes <= ASYNC_LIMIT) {
+            staging.upload(r.ptr, heap(array), r.bytes, stream);
+        } else {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment host = a.allocate(r.bytes, 16);
+                host.copyFrom(heap(array));
+                // legacy-stream copy: it waits for work queued on our (blocking) stream, so a recycled block is safe
+                Driver.copyToDevice(r.ptr, host, r.bytes);
+            }
         }
         java.lang.ref.Reference.reachabilityFence(r);
     }

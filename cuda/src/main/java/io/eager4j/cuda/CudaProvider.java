@@ -30,6 +30,10 @@ public final class CudaProvider implements DeviceProvider {
             throw new IllegalStateException("gpu:" + index + " not available: " + count + " CUDA device"
                     + (count == 1 ? "" : "s") + " found; use gpu:0" + (count > 1 ? " to gpu:" + (count - 1) : ""));
         }
-        return new CudaBackend(index, new CudaContext(index));
+        CudaBackend backend = new CudaBackend(index, new CudaContext(index));
+        if (Emulator.enabled() && !"1".equals(System.getenv("EAGER4J_QUIET"))) {
+            System.err.println(Emulator.LINE);
+        }
+        return backend;
     }
 }

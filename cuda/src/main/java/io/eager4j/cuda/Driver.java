@@ -18,7 +18,7 @@ import java.lang.invoke.MethodHandle;
 final class Driver {
     private Driver() {}
 
-    static final NativeLib LIB = NativeLib.open("libcuda.so.1", "libcuda.so");
+    static final NativeLib LIB = NativeLib.cuda("libcuda.so.1", "libcuda.so");
 
     static final int OUT_OF_MEMORY = 2;   // CUDA_ERROR_OUT_OF_MEMORY
     static final int ATTR_CC_MAJOR = 75, ATTR_CC_MINOR = 76;
@@ -43,6 +43,16 @@ final class Driver {
     private static final MethodHandle cuStreamCreate = LIB.find("cuStreamCreate", fd(ADDRESS, JAVA_INT));
     private static final MethodHandle cuStreamSynchronize = LIB.find("cuStreamSynchronize", fd(ADDRESS));
     private static final MethodHandle cuGetErrorString = LIB.find("cuGetErrorString", fd(JAVA_INT, ADDRESS));
+    private static final MethodHandle cuMemAllocHost = LIB.find("cuMemAllocHost_v2", fd(ADDRESS, JAVA_LONG));
+    private static final MethodHandle cuMemFreeHost = LIB.find("cuMemFreeHost", fd(ADDRESS));
+    private static final MethodHandle cuMemcpyHtoDAsync = LIB.find("cuMemcpyHtoDAsync_v2", fd(JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle cuEventCreate = LIB.find("cuEventCreate", fd(ADDRESS, JAVA_INT));
+    private static final MethodHandle cuEventRecord = LIB.find("cuEventRecord", fd(ADDRESS, ADDRESS));
+    private static final MethodHandle cuEventQuery = LIB.find("cuEventQuery", fd(ADDRESS));
+    private static final MethodHandle cuEventSynchronize = LIB.find("cuEventSynchronize", fd(ADDRESS));
+
+    static final int NOT_READY = 600;   // CUDA_ERROR_NOT_READY: cuEventQuery's "not yet"
+    private static final int EVENT_DISABLE_TIMING = 2;
 
     /** Null when the driver loaded with every symbol; else the one line {@code Device.gpu} reports. */
     static final String UNAVAILABLE = LIB.problem("CUDA");
@@ -64,7 +74,7 @@ final class Driver {
             if ((int) cuGetErrorString.invokeExact(rc, p) != 0 || p.get(ADDRESS, 0).equals(MemorySegment.NULL)) {
                 return "CUDA error " + rc;
             }
-            return p.get(ADDRESS, 0).reinterpret(512).getString(0) + " (CUDA error " + rc + ")";
+            return p.get(ADDRESS, 0).reinterpret(4096).getString(0) + " (CUDA error " + rc + ")";
         } catch (Throwable t) {
             return "CUDA error " + rc;
         }
@@ -236,6 +246,73 @@ final class Driver {
     static void synchronize(MemorySegment stream, String what) {
         try {
             check((int) cuStreamSynchronize.invokeExact(stream), what);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Page-locked host memory of {@code bytes}, for asynchronous copies. */
+    static MemorySegment allocHost(long bytes) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(ADDRESS);
+            check((int) cuMemAllocHost.invokeExact(p, bytes), "cuMemAllocHost of " + bytes + " bytes");
+            return p.get(ADDRESS, 0).reinterpret(bytes);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static void freeHost(MemorySegment p) {
+        try {
+            check((int) cuMemFreeHost.invokeExact(p), "cuMemFreeHost");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Queues a copy from page-locked {@code src}, which must stay untouched until the copy has run. */
+    static void copyToDeviceAsync(long dst, MemorySegment src, long bytes, MemorySegment stream) {
+        try {
+            check((int) cuMemcpyHtoDAsync.invokeExact(dst, src, bytes, stream), "cuMemcpyHtoDAsync");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static MemorySegment createEvent() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment e = a.allocate(ADDRESS);
+            check((int) cuEventCreate.invokeExact(e, EVENT_DISABLE_TIMING), "cuEventCreate");
+            return e.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Marks the point after everything queued on {@code stream} so far. */
+    static void recordEvent(MemorySegment event, MemorySegment stream) {
+        try {
+            check((int) cuEventRecord.invokeExact(event, stream), "cuEventRecord");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Whether the work before the event's last record has run, without waiting. */
+    static boolean eventDone(MemorySegment event) {
+        try {
+            int rc = (int) cuEventQuery.invokeExact(event);
+            if (rc == NOT_READY) return false;
+            check(rc, "cuEventQuery");
+            return true;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static void waitEvent(MemorySegment event) {
+        try {
+            check((int) cuEventSynchronize.invokeExact(event), "cuEventSynchronize");
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -5,6 +5,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -20,11 +21,33 @@ final class NativeLib {
     private final List<String> tried;
     private final List<String> missing = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> requested = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final String failure;   // why nothing loaded, when it is not "none of the names was found"
 
-    private NativeLib(SymbolLookup lookup, String loaded, List<String> tried) {
+    private NativeLib(SymbolLookup lookup, String loaded, List<String> tried, String failure) {
         this.lookup = lookup;
         this.loaded = loaded;
         this.tried = tried;
+        this.failure = failure;
+    }
+
+    private NativeLib(SymbolLookup lookup, String loaded, List<String> tried) {
+        this(lookup, loaded, tried, null);
+    }
+
+    /**
+     * A CUDA library: the first of {@code candidates} that loads, or under {@code EAGER4J_CUDA=emulated}
+     * the emulator's library, which serves the driver, cuBLAS and NVRTC alike.
+     */
+    static NativeLib cuda(String... candidates) {
+        if (!Emulator.enabled()) {
+            return open(candidates);
+        }
+        try {
+            Path lib = Emulator.library();
+            return new NativeLib(SymbolLookup.libraryLookup(lib, Arena.global()), "emulated (" + lib + ")", List.of(lib.toString()));
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            return new NativeLib(null, null, List.of(candidates), e.getMessage());
+        }
     }
 
     static NativeLib open(String... candidates) {
@@ -76,6 +99,9 @@ final class NativeLib {
 
     /** Null when loaded with every symbol asked for, else one line saying what is wrong. */
     String problem(String what) {
+        if (failure != null) {
+            return failure;
+        }
         if (lookup == null) {
             return what + " not available: " + tried();
         }

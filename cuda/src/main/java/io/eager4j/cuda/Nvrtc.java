@@ -15,7 +15,7 @@ import java.util.Map;
 final class Nvrtc {
     private Nvrtc() {}
 
-    static final NativeLib LIB = NativeLib.open("libnvrtc.so.13", "libnvrtc.so.12");
+    static final NativeLib LIB = NativeLib.cuda("libnvrtc.so.13", "libnvrtc.so.12");
 
     private static final MethodHandle nvrtcCreateProgram = LIB.find("nvrtcCreateProgram",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));

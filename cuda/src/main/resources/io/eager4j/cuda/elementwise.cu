@@ -1,39 +1,43 @@
-// Elementwise kernels. Op codes are the ordinals of Backend.Unary and Backend.Binary.
+// Elementwise kernels. Op codes come from eager4j_ops.cuh, which KernelCache generates from the
+// Java enums, so reordering an enum cannot change what a kernel computes.
 #include "eager4j_common.cuh"
 
-__device__ __forceinline__ double unaryOp(int op, double v) {
+template <class C> __device__ __forceinline__ C unaryOp(int op, C v) {
     switch (op) {
-        case 0: return -v;                                   // NEG
-        case 1: return exp(v);                               // EXP
-        case 2: return log(v);                               // LOG
-        case 3: return sqrt(v);                              // SQRT
-        case 4: return v > 0.0 ? v : 0.0;                    // RELU (NaN -> 0, as the reference)
-        case 5: return fabs(v);                              // ABS
-        default: return v > 0.0 ? 1.0 : v < 0.0 ? -1.0 : v;  // SIGN: keeps +-0 and NaN, like Math.signum
+        case UNARY_NEG: return -v;
+        case UNARY_EXP: return mexp(v);
+        case UNARY_LOG: return mlog(v);
+        case UNARY_SQRT: return msqrt(v);
+        case UNARY_RELU: return v > C(0) ? v : C(0);                        // NaN -> 0, as the reference
+        case UNARY_ABS: return mabs(v);
+        case UNARY_SIGN: return v > C(0) ? C(1) : v < C(0) ? C(-1) : v;    // keeps +-0 and NaN, like Math.signum
+        default: return v / C(0) * C(0);                                    // an op this source lacks: NaN, loudly
     }
 }
 
 // isInt: the reference divides int32 as ints (truncating); a zero divisor gives 0 here, as a GPU cannot throw.
-__device__ __forceinline__ double binaryOp(int op, double u, double v, bool isInt) {
+template <class C> __device__ __forceinline__ C binaryOp(int op, C u, C v, bool isInt) {
     switch (op) {
-        case 0: return u + v;
-        case 1: return u - v;
-        case 2: return u * v;
-        case 3: return isInt ? ((int) v == 0 ? 0.0 : (double) ((int) u / (int) v)) : u / v;
-        case 4: return pow(u, v);
-        case 5: return javaMax(u, v);
-        default: return javaMin(u, v);
+        case BINARY_ADD: return u + v;
+        case BINARY_SUB: return u - v;
+        case BINARY_MUL: return u * v;
+        case BINARY_DIV: return isInt ? ((int) v == 0 ? C(0) : (C) ((int) u / (int) v)) : u / v;
+        case BINARY_POW: return mpow(u, v);
+        case BINARY_MAXIMUM: return javaMax(u, v);
+        case BINARY_MINIMUM: return javaMin(u, v);
+        default: return u / C(0) * C(0);
     }
 }
 
-__device__ __forceinline__ bool compareOp(int op, double u, double v) {
+template <class C> __device__ __forceinline__ bool compareOp(int op, C u, C v) {
     switch (op) {
-        case 7: return u == v;
-        case 8: return u != v;
-        case 9: return u < v;
-        case 10: return u <= v;
-        case 11: return u > v;
-        default: return u >= v;
+        case BINARY_EQUAL: return u == v;
+        case BINARY_NOT_EQUAL: return u != v;
+        case BINARY_LESS: return u < v;
+        case BINARY_LESS_EQUAL: return u <= v;
+        case BINARY_GREATER: return u > v;
+        case BINARY_GREATER_EQUAL: return u >= v;
+        default: return false;
     }
 }
 
@@ -58,7 +62,9 @@ extern "C" __global__ void compare_##N(int op, int n, Geom g, int flat, const T*
     }                                                                                            \
 }                                                                                                \
 extern "C" __global__ void clip_##N(int n, double lo, double hi, const T* x, T* r) {             \
-    FOR_EACH(i, n) store(r, i, javaMin(javaMax(load(x, i), lo), hi));                            \
+    /* a float between a bound and its float rounding does not exist, so float math clips alike */ \
+    typedef decltype(load(x, 0)) C;                                                              \
+    FOR_EACH(i, n) store(r, i, javaMin(javaMax(load(x, i), (C) lo), (C) hi));                    \
 }                                                                                                \
 /* s0, s1, s2: strides of cond, a and b read as if broadcast to out */                          \
 extern "C" __global__ void where_##N(int n, Geom g, const u8* c, const T* a, const T* b, T* r) { \
@@ -74,11 +80,13 @@ extern "C" __global__ void fill_##N(int n, double v, T* r) {                    
 /* one fused Adam step (TF 1.x), term by term as ReferenceBackend.adam */                      \
 extern "C" __global__ void adam_##N(int n, double lrT, double b1, double b2, double eps,          \
         const T* w, const T* m, const T* v, const T* g, T* rw, T* rm, T* rv) {                   \
+    typedef decltype(load(w, 0)) C;                                                              \
+    C cl = (C) lrT, c1 = (C) b1, c2 = (C) b2, ce = (C) eps;                                      \
     FOR_EACH(i, n) {                                                                             \
-        double gi = load(g, i);                                                                  \
-        double mi = b1 * load(m, i) + (1.0 - b1) * gi;                                           \
-        double vi = b2 * load(v, i) + (1.0 - b2) * gi * gi;                                      \
-        store(rw, i, load(w, i) - lrT * mi / (sqrt(vi) + eps));                                  \
+        C gi = load(g, i);                                                                       \
+        C mi = c1 * load(m, i) + (C(1) - c1) * gi;                                               \
+        C vi = c2 * load(v, i) + (C(1) - c2) * gi * gi;                                          \
+        store(rw, i, load(w, i) - cl * mi / (msqrt(vi) + ce));                                   \
         store(rm, i, mi);                                                                        \
         store(rv, i, vi);                                                                        \
     }                                                                                            \

@@ -42,7 +42,7 @@ class KernelSourcesNvccTest {
     void compilesWithNvccAndDefinesEveryKernel(String source, @TempDir Path dir) throws Exception {
         Path nvcc = nvcc();
         assumeTrue(nvcc != null, "nvcc not found on PATH or in /usr/local/cuda*/bin");
-        Files.writeString(dir.resolve(KernelCache.HEADER), KernelCache.resource(KernelCache.HEADER));
+        for (var h : KernelCache.headers().entrySet()) Files.writeString(dir.resolve(h.getKey()), h.getValue());
         Files.writeString(dir.resolve(source), KernelCache.resource(source));
         Path ptx = dir.resolve(source + ".ptx");
         Process p = new ProcessBuilder(nvcc.toString(), "-ptx", "-arch=sm_90", "-o", ptx.toString(), source)
