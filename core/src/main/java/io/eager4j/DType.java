@@ -1,6 +1,12 @@
 package io.eager4j;
 
-/** Element types. Float64 exists so gradients can be checked precisely; int32 holds labels and indices. */
+/**
+ * Element types. Float64 exists so gradients can be checked precisely; int32 holds labels and indices.
+ * <pre>{@code
+ * Tensor labels = Tensor.of(new int[] {3, 1}, 2);            // INT32
+ * Tensor y = labels.oneHot(10).cast(DType.FLOAT32);           // [2, 10]
+ * }</pre>
+ */
 public enum DType {
     FLOAT32("float32", 4),
     FLOAT64("float64", 8),

@@ -17,11 +17,18 @@ public final class GradientCheck {
 
     private GradientCheck() {}
 
-    /** Worst disagreement found, where, and whether it is within {@code atol + rtol * |numeric|}. */
-    public record Result(double maxError, String worst, boolean passed) {
+    /**
+     * Worst disagreement found, where, whether it is within {@code atol + rtol * |numeric|}, and on
+     * failure a note on how to read the numbers (empty when it passed).
+     */
+    public record Result(double maxError, String worst, boolean passed, String note) {
+        public Result(double maxError, String worst, boolean passed) {
+            this(maxError, worst, passed, "");
+        }
+
         @Override
         public String toString() {
-            return (passed ? "gradients match" : "gradients differ") + "; worst: " + worst;
+            return (passed ? "gradients match" : "gradients differ") + "; worst: " + worst + (note.isEmpty() ? "" : "; " + note);
         }
     }
 
@@ -34,13 +41,14 @@ public final class GradientCheck {
         for (int i = 0; i < x.length; i++) {
             x[i] = inputs[i].dtype.isFloating() ? inputs[i].stopGradient().cast(DType.FLOAT64) : inputs[i];
         }
-        Tensor[] analytic;
+        Tensor[] analytic, doubled;
         Tensor weights;
-        try (var tape = new GradientTape(false, false)) {
+        try (var tape = new GradientTape(true, false)) {
             for (Tensor t : x) if (t.dtype.isFloating()) tape.watch(t);
             Tensor y = f.apply(x);
             weights = new Rng(12345).uniform(DType.FLOAT64, 0.5, 1.5, y.shape);
             analytic = tape.gradient(weighted(y, weights), x);
+            doubled = tape.gradient(weighted(y, weights.mul(2)), x);   // dy doubled: the gradient must double
         }
         Function<Tensor[], Tensor> scalar = in -> weighted(f.apply(in), weights);
         double worstScore = 0, worstErr = 0;
@@ -64,7 +72,29 @@ public final class GradientCheck {
                 passed &= !bad;
             }
         }
-        return new Result(worstErr, worst, passed);
+        return new Result(worstErr, worst, passed, passed ? "" : note(weights, analytic, doubled, x));
+    }
+
+    /** How to read a failure: the random weighting, and whether the gradient ignored dy. */
+    private static String note(Tensor weights, Tensor[] analytic, Tensor[] doubled, Tensor[] x) {
+        String how = weights.rank() == 0
+                ? "the values are of the output times a random weight " + weights.item()
+                        + " (divide the numeric value by it for the output's own derivative)"
+                : "the values are of sum(w * output) with random weights w in [0.5, 1.5), which tests the whole"
+                        + " vector-Jacobian product";
+        boolean ignoresDy = false, any = false;
+        for (int i = 0; i < x.length; i++) {
+            if (analytic[i] == null || !x[i].dtype.isFloating()) continue;
+            double[] a = analytic[i].toDoubleArray(), b = doubled[i].toDoubleArray();
+            for (int e = 0; e < a.length; e++) any |= a[e] != 0;
+            ignoresDy = java.util.Arrays.equals(a, b);
+            if (!ignoresDy) break;
+        }
+        if (any && ignoresDy) {
+            how += "; the gradient function seems to ignore its upstream gradient dy (its result did not change when dy"
+                    + " was doubled): multiply by dy, unless that is on purpose (the seed's sm - y is)";
+        }
+        return how;
     }
 
     private static Tensor weighted(Tensor y, Tensor weights) {

@@ -1,6 +1,12 @@
 package io.eager4j;
 
-/** The usual initializers, with TF's fan rules (a 1-D shape [n] has fan_in = fan_out = n). */
+/**
+ * The usual initializers, with TF's fan rules (a 1-D shape [n] has fan_in = fan_out = n).
+ * <pre>{@code
+ * Variable w = Variable.create("w", Initializers.heNormal(), 784, 150);   // for a ReLU layer
+ * Variable b = Variable.create("b", Initializers.zeros(), 150);
+ * }</pre>
+ */
 public final class Initializers {
     private Initializers() {}
 

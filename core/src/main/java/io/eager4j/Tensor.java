@@ -217,7 +217,7 @@ public class Tensor {
     public Tensor relu() { return Elementwise.unary(Backend.Unary.RELU, this); }
     public Tensor abs() { return Elementwise.unary(Backend.Unary.ABS, this); }
     public Tensor sign() { return Elementwise.unary(Backend.Unary.SIGN, this); }
-    /** TF clip_by_value: the gradient passes where lo <= x <= hi. */
+    /** TF clip_by_value: the gradient passes where {@code lo <= x <= hi}. */
     public Tensor clip(double lo, double hi) { return Elementwise.clip(this, lo, hi); }
     public Tensor cast(DType to) { return Elementwise.cast(this, to); }
 

@@ -62,6 +62,25 @@ class CustomGradientTest {
         assertFalse(r.passed(), r.toString());
     }
 
+    @Test
+    void aGradientThatIgnoresDyIsNamedAndTheWeightExplained() {
+        // f = sum(x^2) at x = 3 whose gradient function returns 2x without multiplying by dy
+        var r = GradientCheck.check(in -> CustomGradient.apply("square_sum",
+                v -> CustomGradient.result(v[0].mul(v[0]).sum(), dy -> new Tensor[] {v[0].mul(2)}), in[0]), Tensor.of(new double[] {3}));
+        assertFalse(r.passed());
+        String s = r.toString();
+        assertTrue(s.startsWith("gradients differ; worst: input 0 element 0: tape 6.0, numeric 7.92"), s);
+        assertTrue(s.contains("the values are of the output times a random weight 1.32"), s);
+        assertTrue(s.contains("the gradient function seems to ignore its upstream gradient dy"), s);
+
+        // the same gradient scaled by dy, but wrong (3x): the weight is explained, dy is not blamed
+        var wrong = GradientCheck.check(in -> CustomGradient.apply("square_sum",
+                v -> CustomGradient.result(v[0].mul(v[0]).sum(), dy -> new Tensor[] {dy.mul(v[0]).mul(3)}), in[0]), Tensor.of(new double[] {3}));
+        assertFalse(wrong.passed());
+        assertFalse(wrong.toString().contains("ignore its upstream gradient"), wrong.toString());
+        assertTrue(GradientCheck.check(in -> in[0].mul(in[0]).sum(), Tensor.of(new double[] {3})).note().isEmpty());
+    }
+
     /** d/dx of sum(x^3) through a custom "cube" op, taken on an inner tape while {@code outer} records. */
     static Tensor cubeGradient(Tensor x, boolean differentiable) {
         try (var inner = new GradientTape()) {

@@ -3,7 +3,15 @@ package io.eager4j.optim;
 import io.eager4j.Tensor;
 import io.eager4j.Variable;
 
-/** Adam with decoupled weight decay (Loshchilov and Hutter): var = var * (1 - lr * wd) - adam_step. */
+/**
+ * Adam with decoupled weight decay (Loshchilov and Hutter): var = var * (1 - lr * wd) - adam_step.
+ * <pre>{@code
+ * Variable w = Variable.create("w", 3);
+ * Tensor x = Tensor.of(new double[] {1, 2, 3}).cast(DType.FLOAT32);
+ * var opt = new AdamW(0.05, 1e-4);
+ * for (int step = 0; step < 100; step++) opt.minimize(() -> w.sub(x).pow(2).sum());   // w moves toward x
+ * }</pre>
+ */
 public final class AdamW extends Adam {
     private final double weightDecay;
 

@@ -3,7 +3,15 @@ package io.eager4j.optim;
 import io.eager4j.Tensor;
 import io.eager4j.Variable;
 
-/** TF MomentumOptimizer: accum = momentum * accum + g; var -= lr * accum (Nesterov: lr * (g + momentum * accum)). */
+/**
+ * TF MomentumOptimizer: accum = momentum * accum + g; var -= lr * accum (Nesterov: lr * (g + momentum * accum)).
+ * <pre>{@code
+ * Variable w = Variable.create("w", 3);
+ * Tensor x = Tensor.of(new double[] {1, 2, 3}).cast(DType.FLOAT32);
+ * var opt = new Momentum(0.05, 0.9, true);
+ * for (int step = 0; step < 100; step++) opt.minimize(() -> w.sub(x).pow(2).sum());   // w moves toward x
+ * }</pre>
+ */
 public final class Momentum extends Optimizer {
     private final double lr, momentum;
     private final boolean nesterov;

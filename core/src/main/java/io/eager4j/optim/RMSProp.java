@@ -6,6 +6,12 @@ import io.eager4j.Variable;
 /**
  * TF 1.x RMSPropOptimizer: ms = decay * ms + (1 - decay) * g^2;
  * mom = momentum * mom + lr * g / sqrt(ms + eps); var -= mom.
+ * <pre>{@code
+ * Variable w = Variable.create("w", 3);
+ * Tensor x = Tensor.of(new double[] {1, 2, 3}).cast(DType.FLOAT32);
+ * var opt = new RMSProp(0.01);
+ * for (int step = 0; step < 100; step++) opt.minimize(() -> w.sub(x).pow(2).sum());   // w moves toward x
+ * }</pre>
  */
 public final class RMSProp extends Optimizer {
     private final double lr, decay, momentum, eps;

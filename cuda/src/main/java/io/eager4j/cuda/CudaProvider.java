@@ -4,8 +4,15 @@ import io.eager4j.internal.Backend;
 import io.eager4j.internal.DeviceProvider;
 
 /**
- * Opens {@code gpu:N} for {@code Device.gpu(N)}. Loading this class loads nothing native: the
- * driver is first touched in {@link #open}, so machines without CUDA pay nothing.
+ * Opens {@code gpu:N} for {@code Device.gpu(N)}; found by {@link java.util.ServiceLoader}, never
+ * called directly. Loading this class loads nothing native: the driver is first touched in
+ * {@link #open}, so machines without CUDA pay nothing.
+ * <pre>{@code
+ * try (var gpu = Device.gpu(0).use()) {          // EAGER4J_CUDA=emulated: the emulated device
+ *     Tensor x = Tensor.ones(2, 3).mul(2);         // on gpu:0
+ *     System.out.println(x.sum().item());          // 12.0
+ * }
+ * }</pre>
  */
 public final class CudaProvider implements DeviceProvider {
     @Override

@@ -160,12 +160,9 @@ final class KernelCache {
         return userCache().resolve("cuda");
     }
 
-    /** {@code $XDG_CACHE_HOME/eager4j}, else {@code $HOME/.cache/eager4j}, else under Java's user.home. */
+    /** eager4j's cache folder ({@link io.eager4j.internal.CacheDir}). */
     static Path userCache() {
-        String xdg = System.getenv("XDG_CACHE_HOME"), home = System.getenv("HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
-                : Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".cache");
-        return base.resolve("eager4j");
+        return io.eager4j.internal.CacheDir.root();
     }
 
     static String resource(String name) {

@@ -65,7 +65,7 @@ final class Downloader {
             throw new UncheckedIOException("cannot download " + title + " file " + file.gzName() + " into "
                     + folder + " (" + describe(e) + "). " + howToFix(title, folder), e);
         }
-        List<String> failures = new ArrayList<>();
+        List<String[]> failures = new ArrayList<>();   // {where, why}
         try (HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
@@ -84,24 +84,23 @@ final class Downloader {
                     return new Loaded<>(target, value);
                 } catch (DataFileException e) {
                     String why = e.getMessage().replace(Idx.ADVICE, "").replace(uri + ": ", "");
-                    failures.add(uri + ": served a bad file: " + why);
+                    failures.add(new String[] {uri.toString(), "served a bad file: " + why});
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     String why = "download of " + uri + " was interrupted";
                     throw new UncheckedIOException(why, new InterruptedIOException(why));
                 } catch (IOException | UncheckedIOException e) {
-                    failures.add(uri + ": " + describe(e));
+                    failures.add(new String[] {uri.toString(), describe(e)});
                 }
             }
         } finally {
             try {
                 Files.deleteIfExists(part); // gone already after a successful move
             } catch (IOException e) {
-                failures.add("could not delete " + part + ": " + describe(e));
+                failures.add(new String[] {"could not delete " + part, describe(e)});
             }
         }
-        throw unchecked(missing + " and no mirror could provide it:\n  " + String.join("\n  ", failures)
-                + "\n" + howToFix(title, folder));
+        throw unchecked(missing + " and no mirror could provide it: " + clauses(failures) + ". " + howToFix(title, folder));
     }
 
     private void download(HttpClient client, URI uri, Path part) throws IOException, InterruptedException {
@@ -145,13 +144,39 @@ final class Downloader {
         return new UncheckedIOException(message, new IOException(message));
     }
 
-    /** "ConnectException (UnresolvedAddressException)", "IOException: HTTP 404": HttpClient often leaves messages out. */
-    static String describe(Throwable e) {
-        String message = e.getMessage();
-        String type = e.getClass().getSimpleName();
-        if (message != null && !message.isBlank()) {
-            return type + ": " + message;
+    /**
+     * One clause per mirror ("URL: why; URL: why"), or when every mirror failed alike, the
+     * mirrors and then the cause once ("URL, URL: why").
+     */
+    static String clauses(List<String[]> failures) {
+        boolean alike = failures.size() > 1 && failures.stream().allMatch(f -> f[1].equals(failures.get(0)[1]));
+        if (alike) {
+            return String.join(", ", failures.stream().map(f -> f[0]).toList()) + ": " + failures.get(0)[1];
         }
-        return e.getCause() == null ? type : type + " (" + describe(e.getCause()) + ")";
+        return String.join("; ", failures.stream().map(f -> f[0] + ": " + f[1]).toList());
+    }
+
+    /**
+     * "ConnectException (UnresolvedAddressException: the host name does not resolve; no network?)",
+     * "IOException: HTTP 404": HttpClient often leaves messages out and wraps an exception in
+     * another of its own type, so the cause chain is walked with repeats dropped.
+     */
+    static String describe(Throwable e) {
+        List<String> parts = new ArrayList<>();
+        for (Throwable t = e; t != null && parts.size() < 4; t = t.getCause()) {
+            String message = t.getMessage(), type = t.getClass().getSimpleName();
+            boolean said = message != null && !message.isBlank();
+            String part = said ? type + ": " + message : type;
+            if (t instanceof java.nio.channels.UnresolvedAddressException) part = type + ": the host name does not resolve; no network?";
+            if (!parts.isEmpty() && parts.getLast().equals(type)) {
+                parts.set(parts.size() - 1, part);   // a bare wrapper of its own cause's type: keep the telling one
+            } else {
+                parts.add(part);
+            }
+            if (said) break;   // a message says enough; its causes would repeat it
+        }
+        StringBuilder s = new StringBuilder(parts.get(0));
+        for (int i = 1; i < parts.size(); i++) s.append(" (").append(parts.get(i));
+        return s.append(")".repeat(parts.size() - 1)).toString();
     }
 }

@@ -70,11 +70,7 @@ final class Loader {
             Path sub = root.resolve(dataset.name());
             return Files.isDirectory(sub) ? sub : root;
         }
-        String xdg = env.apply("XDG_CACHE_HOME");
-        // the XDG spec says to ignore a relative value
-        Path cache = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
-                ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return cache.resolve("eager4j").resolve(dataset.name());
+        return io.eager4j.internal.CacheDir.root(env).resolve(dataset.name());
     }
 
     private <T> Downloader.Loaded<T> load(Dataset dataset, Path folder, List<URI> mirrors, DataFile file,

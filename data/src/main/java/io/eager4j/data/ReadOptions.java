@@ -11,7 +11,7 @@ import java.util.List;
  *   <li>else {@code $EAGER4J_DATA}: its sub-folder named after the dataset ({@code mnist},
  *       {@code fashion-mnist}) if there is one, else the folder itself;</li>
  *   <li>else the user cache: {@code $XDG_CACHE_HOME/eager4j/<dataset>}, or
- *       {@code ~/.cache/eager4j/<dataset>}.</li>
+ *       {@code $HOME/.cache/eager4j/<dataset>} (under Java's user.home when HOME is unset).</li>
  * </ol>
  * A folder may hold each file raw or gzipped. Every file is checked against the dataset's SHA-256
  * as it is read; downloads are verified before they are moved into place.

@@ -170,6 +170,30 @@ class DownloadTest {
     }
 
     @Test
+    void twoFailingMirrorsGetOneClauseEachAndTheFix() throws IOException {
+        URI closed = LoaderTest.closedPort();
+        var e = assertThrows(UncheckedIOException.class, () -> read(dir, closed, mirror("missing")));
+        String file = "train-images-idx3-ubyte.gz";
+        assertEquals("Tiny file " + file + " is not in " + dir + " and no mirror could provide it: "
+                + closed.resolve(file) + ": ConnectException (ClosedChannelException); " + mirror("missing").resolve(file) + ": IOException: HTTP 404."
+                + " Put the file (raw or .gz) into " + dir + " by hand, or pass --data-dir / set EAGER4J_DATA to a folder"
+                + " that holds the Tiny files.", e.getMessage());
+        var same = assertThrows(UncheckedIOException.class, () -> read(dir, mirror("missing"), mirror("missing")));
+        assertTrue(same.getMessage().contains(": " + mirror("missing").resolve(file) + ", " + mirror("missing").resolve(file)
+                + ": IOException: HTTP 404. Put the file"), "the cause once: " + same.getMessage());
+    }
+
+    @Test
+    void aCauseWrappedInItsOwnTypeIsNamedOnce() {
+        var inner = new java.net.ConnectException();
+        inner.initCause(new java.nio.channels.UnresolvedAddressException());
+        var outer = new java.net.ConnectException();
+        outer.initCause(inner);
+        assertEquals("ConnectException (UnresolvedAddressException: the host name does not resolve; no network?)",
+                Downloader.describe(outer));
+    }
+
+    @Test
     void firstMirrorDownSecondServes() throws IOException {
         read(dir, LoaderTest.closedPort(), mirror("missing"), mirror("good"));
         assertEquals(good.keySet().stream().sorted().toList(), listing(dir));

@@ -155,6 +155,16 @@ class LoaderTest {
     }
 
     @Test
+    void theCacheFollowsHomeWhenItDiffersFromTheAccountsHome() {
+        Path other = dir.resolve("other-home");
+        Loader withHome = new Loader(Map.of("HOME", other.toString())::get, Downloader.standard());
+        assertEquals(other.resolve(".cache/eager4j/mnist"), withHome.folder(Dataset.MNIST, null));
+        Loader both = new Loader(Map.of("HOME", other.toString(), "XDG_CACHE_HOME", dir.resolve("xdg").toString())::get,
+                Downloader.standard());
+        assertEquals(dir.resolve("xdg/eager4j/mnist"), both.folder(Dataset.MNIST, null), "XDG_CACHE_HOME comes first");
+    }
+
+    @Test
     void datasetsAreFoundByName() {
         assertEquals(Dataset.MNIST, Dataset.byName("mnist"));
         assertEquals(Dataset.FASHION_MNIST, Dataset.byName("Fashion_MNIST"));

@@ -75,10 +75,7 @@ final class BundledOpenBlas {
     }
 
     static Path cacheRoot() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
-                ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("eager4j");
+        return io.eager4j.internal.CacheDir.root();
     }
 
     private static Resource resource(String name) throws IOException {
