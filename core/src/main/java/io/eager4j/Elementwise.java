@@ -21,6 +21,8 @@ final class Elementwise {
             case RELU -> g.mul(new Tensor(x.shape, x.dtype, x.device, x.backend().unary(Unary.SIGN, x.dtype, out.buffer)));
             case ABS -> g.mul(x.sign());
             case SIGN -> Tensor.fullLike(g, 0);
+            case TANH -> g.mul(out.mul(out).neg().add(1));        // 1 - tanh^2, from the output
+            case SIGMOID -> g.mul(out.mul(out.neg().add(1)));     // s (1 - s)
         }});
     }
 

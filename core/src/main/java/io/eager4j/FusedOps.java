@@ -14,6 +14,21 @@ final class FusedOps implements io.eager4j.internal.Fused.Ops {
         return out;
     }
 
+    @Override
+    public Tensor conv2d(Tensor x, Tensor filter, int sh, int sw, boolean same) {
+        return Windows.conv2d(x, filter, sh, sw, same);
+    }
+
+    @Override
+    public Tensor maxPool2d(Tensor x, int kh, int kw, int sh, int sw, boolean same) {
+        return Windows.maxPool2d(x, kh, kw, sh, sw, same);
+    }
+
+    @Override
+    public Tensor avgPool2d(Tensor x, int kh, int kw, int sh, int sw, boolean same) {
+        return Windows.avgPool2d(x, kh, kw, sh, sw, same);
+    }
+
     /** Forward and backward side by side: y = x * mask, dx = dy * mask, the mask a constant. */
     @Override
     public Tensor dropout(Tensor x, double keepProb, Rng rng) {

@@ -217,6 +217,9 @@ public class Tensor {
     public Tensor relu() { return Elementwise.unary(Backend.Unary.RELU, this); }
     public Tensor abs() { return Elementwise.unary(Backend.Unary.ABS, this); }
     public Tensor sign() { return Elementwise.unary(Backend.Unary.SIGN, this); }
+    public Tensor tanh() { return Elementwise.unary(Backend.Unary.TANH, this); }
+    /** 1 / (1 + exp(-x)). */
+    public Tensor sigmoid() { return Elementwise.unary(Backend.Unary.SIGMOID, this); }
     /** TF clip_by_value: the gradient passes where {@code lo <= x <= hi}. */
     public Tensor clip(double lo, double hi) { return Elementwise.clip(this, lo, hi); }
     public Tensor cast(DType to) { return Elementwise.cast(this, to); }
@@ -262,6 +265,12 @@ public class Tensor {
     public Tensor broadcastTo(int... target) { return Shaping.broadcastTo(this, target); }
     public Tensor slice(int[] begin, int[] size) { return Shaping.slice(this, begin, size); }
     public static Tensor concat(int axis, Tensor... parts) { return Shaping.concat(axis, parts); }
+    /**
+     * Rows picked by int32 {@code indices} along {@code axis} (an embedding lookup, TF's gather): the
+     * axis is replaced by the indices' shape. The gradient adds each picked row's gradient back.
+     * Indices outside the axis are an error on the CPU; on a GPU they give zero rows, as in TF.
+     */
+    public Tensor gather(Tensor indices, int axis) { return Windows.gather(this, indices, axis); }
     /** One-hot encoding of int32 indices: shape + [depth], float32. */
     public Tensor oneHot(int depth) { return Shaping.oneHot(this, depth, DType.FLOAT32); }
 

@@ -9,7 +9,7 @@ import io.eager4j.DType;
  */
 public interface Backend {
     enum Unary {
-        NEG, EXP, LOG, SQRT, RELU, ABS, SIGN;
+        NEG, EXP, LOG, SQRT, RELU, ABS, SIGN, TANH, SIGMOID;
 
         /** The op's name in errors and on the tape, computed once: ops run millions of times. */
         public final String label = name().toLowerCase(java.util.Locale.ROOT);
@@ -83,6 +83,30 @@ public interface Backend {
      * nothing else reads and use only the returned buffers afterwards.
      */
     Buffer[] adam(DType dtype, Buffer var, Buffer m, Buffer v, Buffer g, double lrT, double b1, double b2, double eps);
+
+    /** NHWC x [n,h,w,c] convolved with HWIO filter [kh,kw,c,co]: [n,oh,ow,co] (TF's conv2d, cross-correlation). */
+    Buffer conv2d(DType dtype, Buffer x, Buffer filter, Window g, int outChannels);
+
+    /** The gradient of conv2d for its input: [n,h,w,c] from dy [n,oh,ow,co]. */
+    Buffer conv2dInputGrad(DType dtype, Buffer dy, Buffer filter, Window g, int outChannels);
+
+    /** The gradient of conv2d for its filter: [kh,kw,c,co] from x and dy. */
+    Buffer conv2dFilterGrad(DType dtype, Buffer x, Buffer dy, Window g, int outChannels);
+
+    /** {y [n,oh,ow,c], int32 flat index into x of each output's (first) maximum}. */
+    Buffer[] maxPool2d(DType dtype, Buffer x, Window g);
+
+    /** Mean over each window's real elements (padding is not counted). */
+    Buffer avgPool2d(DType dtype, Buffer x, Window g);
+
+    /** The gradient of avgPool2d: [n,h,w,c] from dy [n,oh,ow,c]. */
+    Buffer avgPool2dGrad(DType dtype, Buffer dy, Window g);
+
+    /** x viewed as [outer, dim, inner]: r[o,j,i] = x[o, indices[j], i] ([outer, indices.size, inner]). */
+    Buffer gather(DType dtype, Buffer x, int outer, int dim, int inner, Buffer indices);
+
+    /** The adjoint of gather: v [outer, indices.size, inner] summed into a zero [outer, dim, inner]. */
+    Buffer scatterAdd(DType dtype, Buffer v, int outer, int dim, int inner, Buffer indices);
 
     /** Uniform in [a, b) or normal(mean a, stddev b) from Philox 4x32-10 at (seed, offset). */
     Buffer random(DType dtype, int n, boolean normal, long seed, long offset, double a, double b);

@@ -1,7 +1,6 @@
 package io.eager4j.internal;
 
 import io.eager4j.internal.cpu.Gemms;
-import io.eager4j.internal.cpu.ParallelGemm;
 import io.eager4j.internal.cpu.Workers;
 
 /**
@@ -16,6 +15,6 @@ public final class CpuBackends {
     public static Backend select() {
         String forced = System.getProperty(Gemms.PROPERTY, "auto");
         if (forced.equals("reference")) return new ReferenceBackend();
-        return new FastCpuBackend(ParallelGemm.of(Gemms.get(), new Workers(Gemms.threads(), "eager4j-gemm")));
+        return new FastCpuBackend(Gemms.get(), new Workers(Gemms.threads(), "eager4j-gemm"));
     }
 }

@@ -1,7 +1,10 @@
 package io.eager4j.internal;
 
 import io.eager4j.DType;
+import io.eager4j.internal.cpu.FastWindows;
 import io.eager4j.internal.cpu.Gemm;
+import io.eager4j.internal.cpu.ParallelGemm;
+import io.eager4j.internal.cpu.Workers;
 import java.util.Arrays;
 
 /**
@@ -11,9 +14,17 @@ import java.util.Arrays;
  */
 public final class FastCpuBackend extends ReferenceBackend {
     private final Gemm gemm;
+    private final FastWindows windows;
 
+    /** One thread: {@code gemm} as it is. */
     public FastCpuBackend(Gemm gemm) {
-        this.gemm = gemm;
+        this(gemm, new Workers(1, "eager4j-gemm"));
+    }
+
+    /** Large products split over {@code workers}; convolutions run whole-image tiles on them. */
+    public FastCpuBackend(Gemm gemm, Workers workers) {
+        this.gemm = ParallelGemm.of(gemm, workers);
+        this.windows = new FastWindows(gemm, workers);
     }
 
     @Override
@@ -45,6 +56,8 @@ public final class FastCpuBackend extends ReferenceBackend {
             case SQRT -> { for (int i = 0; i < a.length; i++) r[i] = (float) Math.sqrt(a[i]); }
             case ABS -> { for (int i = 0; i < a.length; i++) r[i] = Math.abs(a[i]); }
             case SIGN -> { for (int i = 0; i < a.length; i++) r[i] = Math.signum(a[i]); }
+            case TANH -> { for (int i = 0; i < a.length; i++) r[i] = (float) Math.tanh(a[i]); }
+            case SIGMOID -> { for (int i = 0; i < a.length; i++) r[i] = (float) (1 / (1 + Math.exp(-a[i]))); }
         }
         return new CpuBuffer(r);
     }
@@ -194,5 +207,42 @@ public final class FastCpuBackend extends ReferenceBackend {
         // one pass instead of five; keepProb and 1/keepProb rounded to float as the scalars of the composition
         PhiloxVector.dropout(a, y, mask, seed, offset, (float) keepProb, (float) (1 / keepProb));
         return new Buffer[] {new CpuBuffer(y), new CpuBuffer(mask)};
+    }
+
+    // ---- windows: im2col + GEMM, single-pass pooling (FastWindows)
+
+    @Override
+    public Buffer conv2d(DType dtype, Buffer x, Buffer filter, Window g, int co) {
+        if (dtype != DType.FLOAT32) return super.conv2d(dtype, x, filter, g, co);
+        return new CpuBuffer(windows.conv2d(f(x), f(filter), g, co));
+    }
+
+    @Override
+    public Buffer conv2dInputGrad(DType dtype, Buffer dy, Buffer filter, Window g, int co) {
+        if (dtype != DType.FLOAT32) return super.conv2dInputGrad(dtype, dy, filter, g, co);
+        return new CpuBuffer(windows.conv2dInputGrad(f(dy), f(filter), g, co));
+    }
+
+    @Override
+    public Buffer conv2dFilterGrad(DType dtype, Buffer x, Buffer dy, Window g, int co) {
+        if (dtype != DType.FLOAT32) return super.conv2dFilterGrad(dtype, x, dy, g, co);
+        return new CpuBuffer(windows.conv2dFilterGrad(f(x), f(dy), g, co));
+    }
+
+    @Override
+    public Buffer[] maxPool2d(DType dtype, Buffer x, Window g) {
+        if (dtype != DType.FLOAT32) return super.maxPool2d(dtype, x, g);
+        Object[] r = windows.maxPool(f(x), g);
+        return new Buffer[] {new CpuBuffer(r[0]), new CpuBuffer(r[1])};
+    }
+
+    @Override
+    public Buffer scatterAdd(DType dtype, Buffer v, int outer, int dim, int inner, Buffer indices) {
+        if (dtype != DType.FLOAT32 || outer != 1 || inner != 1) return super.scatterAdd(dtype, v, outer, dim, inner, indices);
+        int[] idx = ((CpuBuffer) indices).ints();
+        for (int i : idx) {
+            if (i < 0 || i >= dim) return super.scatterAdd(dtype, v, outer, dim, inner, indices);
+        }
+        return new CpuBuffer(FastWindows.scatterFlat(f(v), idx, dim));
     }
 }

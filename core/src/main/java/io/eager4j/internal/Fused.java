@@ -4,8 +4,9 @@ import io.eager4j.Rng;
 import io.eager4j.Tensor;
 
 /**
- * Fused multi-output steps for code outside {@code io.eager4j} (the optimizers). The tensor
- * package installs the implementation when it loads. Not API.
+ * Entry points into the tensor package for code outside it (the optimizers, {@code nn}): fused
+ * multi-output steps and the window ops. The tensor package installs the implementation when it
+ * loads. Not API.
  */
 public final class Fused {
     /** Fused kernels over tensors. */
@@ -15,6 +16,13 @@ public final class Fused {
 
         /** Dropout as one recorded op, its mask drawn from {@code rng} where x lives (see {@link Backend#dropout}). */
         Tensor dropout(Tensor x, double keepProb, Rng rng);
+
+        /** NHWC conv2d with an HWIO filter (see {@link Backend#conv2d}). */
+        Tensor conv2d(Tensor x, Tensor filter, int sh, int sw, boolean same);
+
+        Tensor maxPool2d(Tensor x, int kh, int kw, int sh, int sw, boolean same);
+
+        Tensor avgPool2d(Tensor x, int kh, int kw, int sh, int sw, boolean same);
     }
 
     private static volatile Ops ops;

@@ -104,6 +104,8 @@ public class ReferenceBackend implements Backend {
                 case RELU -> v > 0 ? v : 0;
                 case ABS -> Math.abs(v);
                 case SIGN -> Math.signum(v);
+                case TANH -> Math.tanh(v);
+                case SIGMOID -> 1 / (1 + Math.exp(-v));
             };
         }
         return write(dtype, r);
@@ -305,5 +307,48 @@ public class ReferenceBackend implements Backend {
         double[] r = new double[n];
         Philox.fill(r, normal, seed, offset, a, b);
         return write(dtype, r);
+    }
+
+    // ---- windows and indexing (definitions in WindowReference)
+
+    @Override
+    public Buffer conv2d(DType dtype, Buffer x, Buffer filter, Window g, int co) {
+        return write(dtype, WindowReference.conv2d(read(dtype, x), read(dtype, filter), g, co));
+    }
+
+    @Override
+    public Buffer conv2dInputGrad(DType dtype, Buffer dy, Buffer filter, Window g, int co) {
+        return write(dtype, WindowReference.conv2dInputGrad(read(dtype, dy), read(dtype, filter), g, co));
+    }
+
+    @Override
+    public Buffer conv2dFilterGrad(DType dtype, Buffer x, Buffer dy, Window g, int co) {
+        return write(dtype, WindowReference.conv2dFilterGrad(read(dtype, x), read(dtype, dy), g, co));
+    }
+
+    @Override
+    public Buffer[] maxPool2d(DType dtype, Buffer x, Window g) {
+        Object[] r = WindowReference.maxPool(read(dtype, x), g);
+        return new Buffer[] {write(dtype, (double[]) r[0]), new CpuBuffer(r[1])};
+    }
+
+    @Override
+    public Buffer avgPool2d(DType dtype, Buffer x, Window g) {
+        return write(dtype, WindowReference.avgPool(read(dtype, x), g));
+    }
+
+    @Override
+    public Buffer avgPool2dGrad(DType dtype, Buffer dy, Window g) {
+        return write(dtype, WindowReference.avgPoolGrad(read(dtype, dy), g));
+    }
+
+    @Override
+    public Buffer gather(DType dtype, Buffer x, int outer, int dim, int inner, Buffer indices) {
+        return write(dtype, WindowReference.gather(read(dtype, x), outer, dim, inner, ((CpuBuffer) indices).ints()));
+    }
+
+    @Override
+    public Buffer scatterAdd(DType dtype, Buffer v, int outer, int dim, int inner, Buffer indices) {
+        return write(dtype, WindowReference.scatterAdd(read(dtype, v), outer, dim, inner, ((CpuBuffer) indices).ints()));
     }
 }

@@ -1,0 +1,127 @@
+package io.eager4j;
+
+import io.eager4j.internal.Buffer;
+import io.eager4j.internal.Shapes;
+import io.eager4j.internal.Window;
+
+/**
+ * Convolution, pooling and gather as recorded ops, each forward beside its backward. Every
+ * backward is itself one of these ops (the input gradient of conv2d is the adjoint convolution,
+ * whose own gradients are conv2d and the filter gradient, and so on), so second derivatives come
+ * out of the tape like first ones.
+ */
+final class Windows {
+    private Windows() {}
+
+    static Tensor conv2d(Tensor x, Tensor f, int sh, int sw, boolean same) {
+        Elementwise.sameDevice("conv2d", x, f);
+        if (f.rank() != 4 || x.dtype != f.dtype || !x.dtype.isFloating()) {
+            throw new IllegalArgumentException("conv2d: needs a float NHWC input and an HWIO filter [kh, kw, in, out] of its dtype, got input "
+                    + Shapes.format(x.shape) + " " + x.dtype + " and filter " + Shapes.format(f.shape) + " " + f.dtype);
+        }
+        Window g = Window.of("conv2d", x.shape, f.shape[0], f.shape[1], sh, sw, same);
+        if (f.shape[2] != g.c()) {
+            throw new IllegalArgumentException("conv2d: filter " + Shapes.format(f.shape) + " needs " + f.shape[2]
+                    + " input channels, input " + Shapes.format(x.shape) + " has " + g.c());
+        }
+        return conv(x, f, g, f.shape[3]);
+    }
+
+    private static Tensor conv(Tensor x, Tensor f, Window g, int co) {
+        Tensor y = new Tensor(g.outputShape(co), x.dtype, x.device, x.backend().conv2d(x.dtype, x.buffer, f.buffer, g, co));
+        if (!Autograd.active()) return y;
+        return Autograd.record("conv2d", y, new Tensor[] {x, f}, (dy, need) -> new Tensor[] {
+            need[0] ? inputGrad(dy, f, g, co) : null,   // the first layer's is never asked for, so never computed
+            need[1] ? filterGrad(x, dy, g, co) : null});
+    }
+
+    /** The adjoint of conv in x; linear in dy and f: its gradients are conv and the filter gradient. */
+    private static Tensor inputGrad(Tensor dy, Tensor f, Window g, int co) {
+        Tensor dx = new Tensor(g.inputShape(), dy.dtype, dy.device, dy.backend().conv2dInputGrad(dy.dtype, dy.buffer, f.buffer, g, co));
+        if (!Autograd.active()) return dx;
+        return Autograd.record("conv2d_input_grad", dx, new Tensor[] {dy, f}, (d, need) -> new Tensor[] {
+            need[0] ? conv(d, f, g, co) : null,
+            need[1] ? filterGrad(d, dy, g, co) : null});
+    }
+
+    /** Linear in x and dy: its gradients are the input gradient and conv. */
+    private static Tensor filterGrad(Tensor x, Tensor dy, Window g, int co) {
+        int[] fShape = {g.kh(), g.kw(), g.c(), co};
+        Tensor df = new Tensor(fShape, x.dtype, x.device, x.backend().conv2dFilterGrad(x.dtype, x.buffer, dy.buffer, g, co));
+        if (!Autograd.active()) return df;
+        return Autograd.record("conv2d_filter_grad", df, new Tensor[] {x, dy}, (d, need) -> new Tensor[] {
+            need[0] ? inputGrad(dy, d, g, co) : null,
+            need[1] ? conv(x, d, g, co) : null});
+    }
+
+    static Tensor maxPool2d(Tensor x, int kh, int kw, int sh, int sw, boolean same) {
+        Window g = pool("maxPool2d", x, kh, kw, sh, sw, same);
+        Buffer[] r = x.backend().maxPool2d(x.dtype, x.buffer, g);
+        Tensor y = new Tensor(g.outputShape(g.c()), x.dtype, x.device, r[0]);
+        if (!Autograd.active()) return y;
+        Tensor where = new Tensor(y.shape, DType.INT32, x.device, r[1]);   // flat input index of each maximum
+        return Autograd.record("maxPool2d", y, new Tensor[] {x},
+                (dy, need) -> new Tensor[] {scatter(dy.reshape(-1), where.reshape(-1), x.size()).reshape(x.shape)});
+    }
+
+    static Tensor avgPool2d(Tensor x, int kh, int kw, int sh, int sw, boolean same) {
+        Window g = pool("avgPool2d", x, kh, kw, sh, sw, same);
+        return avg(x, g);
+    }
+
+    private static Tensor avg(Tensor x, Window g) {
+        Tensor y = new Tensor(g.outputShape(g.c()), x.dtype, x.device, x.backend().avgPool2d(x.dtype, x.buffer, g));
+        if (!Autograd.active()) return y;
+        return Autograd.record("avgPool2d", y, new Tensor[] {x}, (dy, need) -> new Tensor[] {avgGrad(dy, g)});
+    }
+
+    /** Linear: its adjoint is the pool itself. */
+    private static Tensor avgGrad(Tensor dy, Window g) {
+        Tensor dx = new Tensor(g.inputShape(), dy.dtype, dy.device, dy.backend().avgPool2dGrad(dy.dtype, dy.buffer, g));
+        if (!Autograd.active()) return dx;
+        return Autograd.record("avgPool2d_grad", dx, new Tensor[] {dy}, (d, need) -> new Tensor[] {avg(d, g)});
+    }
+
+    private static Window pool(String op, Tensor x, int kh, int kw, int sh, int sw, boolean same) {
+        if (!x.dtype.isFloating()) {
+            throw new IllegalArgumentException(op + ": needs a float input, got " + x.dtype);
+        }
+        return Window.of(op, x.shape, kh, kw, sh, sw, same);
+    }
+
+    /** x.gather(indices, axis): int32 indices of any shape replace that axis. */
+    static Tensor gather(Tensor x, Tensor indices, int axis) {
+        Elementwise.sameDevice("gather", x, indices);
+        if (indices.dtype != DType.INT32) {
+            throw new IllegalArgumentException("gather: indices must be int32, got " + indices.dtype);
+        }
+        int a = Shaping.axis("gather", axis, x.rank());
+        int outer = 1, inner = 1;
+        for (int d = 0; d < a; d++) outer *= x.shape[d];
+        for (int d = a + 1; d < x.rank(); d++) inner *= x.shape[d];
+        int[] out = new int[x.rank() - 1 + indices.rank()];
+        System.arraycopy(x.shape, 0, out, 0, a);
+        System.arraycopy(indices.shape, 0, out, a, indices.rank());
+        System.arraycopy(x.shape, a + 1, out, a + indices.rank(), x.rank() - a - 1);
+        return gather(x, indices, outer, x.shape[a], inner, out);
+    }
+
+    private static Tensor gather(Tensor x, Tensor idx, int outer, int dim, int inner, int[] out) {
+        Tensor r = new Tensor(out, x.dtype, x.device, x.backend().gather(x.dtype, x.buffer, outer, dim, inner, idx.buffer));
+        if (!Autograd.active()) return r;
+        int[] xShape = x.shape;
+        return Autograd.record("gather", r, new Tensor[] {x}, (g, need) -> new Tensor[] {scatter(g, idx, outer, dim, inner, xShape)});
+    }
+
+    /** Linear: its adjoint is gather with the same indices. */
+    private static Tensor scatter(Tensor v, Tensor idx, int outer, int dim, int inner, int[] out) {
+        Tensor r = new Tensor(out, v.dtype, v.device, v.backend().scatterAdd(v.dtype, v.buffer, outer, dim, inner, idx.buffer));
+        if (!Autograd.active()) return r;
+        return Autograd.record("scatter_add", r, new Tensor[] {v}, (g, need) -> new Tensor[] {gather(g, idx, outer, dim, inner, v.shape)});
+    }
+
+    /** values[j] summed at flat position idx[j] of a zero tensor of n. */
+    private static Tensor scatter(Tensor values, Tensor idx, int n) {
+        return scatter(values, idx, 1, n, 1, new int[] {n});
+    }
+}

@@ -1,0 +1,75 @@
+package io.eager4j.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.eager4j.DType;
+import io.eager4j.internal.cpu.Gemms;
+import io.eager4j.internal.cpu.Workers;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast backend's im2col convolutions (tiled over two workers) and pooling against the
+ * reference at awkward geometries: batch 1, odd sizes, stride 2 with SAME, 1x1 and 5x5 filters,
+ * windows larger than the stride, and a batch big enough for several tiles.
+ */
+class FastWindowsTest {
+    static final DType F32 = DType.FLOAT32;
+    static final Backend REF = new ReferenceBackend(), FAST = new FastCpuBackend(Gemms.get(), new Workers(2, "test-gemm"));
+
+    /** {n, h, w, c, kh, kw, sh, sw, same, co} */
+    static final int[][] CASES = {
+            {1, 5, 7, 2, 3, 3, 1, 1, 1, 3}, {2, 5, 7, 3, 2, 3, 2, 2, 1, 4}, {3, 6, 5, 1, 5, 5, 1, 1, 0, 2},
+            {2, 4, 4, 5, 1, 1, 1, 1, 0, 7}, {1, 9, 9, 2, 3, 3, 2, 2, 0, 1}, {37, 14, 14, 8, 5, 5, 1, 1, 1, 16},
+            {5, 28, 28, 1, 5, 5, 1, 1, 1, 32}};
+
+    static float[] values(int n, long seed) {
+        Random r = new Random(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) r.nextGaussian();
+        return a;
+    }
+
+    static Window window(int[] c) {
+        return Window.of("test", new int[] {c[0], c[1], c[2], c[3]}, c[4], c[5], c[6], c[7], c[8] == 1);
+    }
+
+    static void near(String what, Buffer expected, Buffer actual, double tol) {
+        float[] e = ((CpuBuffer) expected).floats(), a = ((CpuBuffer) actual).floats();
+        assertTrue(e.length == a.length, what + ": sizes " + e.length + " and " + a.length);
+        for (int i = 0; i < e.length; i++) {
+            assertTrue(Math.abs(e[i] - a[i]) <= tol * (1 + Math.abs(e[i])), what + " element " + i + ": reference " + e[i] + ", fast " + a[i]);
+        }
+    }
+
+    @Test
+    void convolutionsMatchTheReference() {
+        for (int[] c : CASES) {
+            Window g = window(c);
+            int co = c[9];
+            String what = "conv " + java.util.Arrays.toString(c);
+            CpuBuffer x = new CpuBuffer(values(c[0] * c[1] * c[2] * c[3], 1)), f = new CpuBuffer(values(g.patch() * co, 2));
+            CpuBuffer dy = new CpuBuffer(values(g.positions() * co, 3));
+            double tol = 2e-6 * Math.sqrt(g.patch() + g.positions());
+            near(what + " forward", REF.conv2d(F32, x, f, g, co), FAST.conv2d(F32, x, f, g, co), tol);
+            near(what + " input grad", REF.conv2dInputGrad(F32, dy, f, g, co), FAST.conv2dInputGrad(F32, dy, f, g, co), tol);
+            near(what + " filter grad", REF.conv2dFilterGrad(F32, x, dy, g, co), FAST.conv2dFilterGrad(F32, x, dy, g, co), tol);
+        }
+    }
+
+    @Test
+    void poolingMatchesTheReferenceExactly() {
+        for (int[] c : CASES) {
+            Window g = window(c);
+            CpuBuffer x = new CpuBuffer(values(c[0] * c[1] * c[2] * c[3], 4));
+            Buffer[] e = REF.maxPool2d(F32, x, g), a = FAST.maxPool2d(F32, x, g);
+            near("max pool " + java.util.Arrays.toString(c), e[0], a[0], 0);
+            assertArrayEquals(((CpuBuffer) e[1]).ints(), ((CpuBuffer) a[1]).ints(), "argmax " + java.util.Arrays.toString(c));
+            CpuBuffer dy = new CpuBuffer(values(g.positions() * g.c(), 5));
+            near("max pool grad", REF.scatterAdd(F32, dy, 1, x.size(), 1, e[1]), FAST.scatterAdd(F32, dy, 1, x.size(), 1, a[1]), 0);
+            near("avg pool", REF.avgPool2d(F32, x, g), FAST.avgPool2d(F32, x, g), 0);
+            near("avg pool grad", REF.avgPool2dGrad(F32, dy, g), FAST.avgPool2dGrad(F32, dy, g), 0);
+        }
+    }
+}
