@@ -4,6 +4,7 @@ import io.eager4j.DType;
 import io.eager4j.internal.Backend;
 import io.eager4j.internal.Buffer;
 import io.eager4j.internal.Shapes;
+import io.eager4j.internal.Window;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -18,6 +19,7 @@ final class CudaBackend implements Backend {
     private final Allocator allocator;
     private final KernelCache kernels;
     final CudaShaping shaping;
+    private final CudaWindows windows;
 
     CudaBackend(int index, CudaContext context) {
         this.name = "gpu:" + index;
@@ -25,6 +27,7 @@ final class CudaBackend implements Backend {
         this.allocator = new Allocator(name, Allocator.DRIVER);
         this.kernels = new KernelCache(context.arch());
         this.shaping = new CudaShaping(this);
+        this.windows = new CudaWindows(this);
     }
 
     @Override
@@ -38,6 +41,10 @@ final class CudaBackend implements Backend {
 
     MemorySegment stream() {
         return context.stream();
+    }
+
+    MemorySegment cublas() {
+        return context.cublas();
     }
 
     /** A new buffer; the calling thread gets the context current first. */
@@ -224,5 +231,52 @@ final class CudaBackend implements Backend {
         new Launch("random").i(n).i(normal ? 1 : 0).l(seed).l(offset).d(a).d(b).buf(r)
                 .run(this, "random_" + suffix(dtype), blocks, Launch.BLOCK);
         return r;
+    }
+
+    // ---- windows and indexing (CudaWindows)
+
+    private static DType floating(String op, DType t) {
+        if (!t.isFloating()) throw new IllegalArgumentException(op + ": needs float32 or float64 on the GPU, got " + t);
+        return t;
+    }
+
+    @Override
+    public Buffer conv2d(DType dtype, Buffer x, Buffer filter, Window g, int co) {
+        return windows.conv2d(floating("conv2d", dtype), gpu(x, "conv2d"), gpu(filter, "conv2d"), g, co);
+    }
+
+    @Override
+    public Buffer conv2dInputGrad(DType dtype, Buffer dy, Buffer filter, Window g, int co) {
+        return windows.inputGrad(floating("conv2d", dtype), gpu(dy, "conv2d"), gpu(filter, "conv2d"), g, co);
+    }
+
+    @Override
+    public Buffer conv2dFilterGrad(DType dtype, Buffer x, Buffer dy, Window g, int co) {
+        return windows.filterGrad(floating("conv2d", dtype), gpu(x, "conv2d"), gpu(dy, "conv2d"), g, co);
+    }
+
+    @Override
+    public Buffer[] maxPool2d(DType dtype, Buffer x, Window g) {
+        return windows.maxPool(floating("maxPool2d", dtype), gpu(x, "maxPool2d"), g);
+    }
+
+    @Override
+    public Buffer avgPool2d(DType dtype, Buffer x, Window g) {
+        return windows.avgPool(floating("avgPool2d", dtype), gpu(x, "avgPool2d"), g);
+    }
+
+    @Override
+    public Buffer avgPool2dGrad(DType dtype, Buffer dy, Window g) {
+        return windows.avgPoolGrad(floating("avgPool2d", dtype), gpu(dy, "avgPool2d"), g);
+    }
+
+    @Override
+    public Buffer gather(DType dtype, Buffer x, int outer, int dim, int inner, Buffer indices) {
+        return windows.take(dtype, gpu(x, "gather"), outer, dim, inner, gpu(indices, "gather"));
+    }
+
+    @Override
+    public Buffer scatterAdd(DType dtype, Buffer v, int outer, int dim, int inner, Buffer indices) {
+        return windows.scatterAdd(floating("scatter_add", dtype), gpu(v, "scatter_add"), outer, dim, inner, gpu(indices, "scatter_add"));
     }
 }

@@ -27,7 +27,7 @@ final class KernelCache {
     /** Generated from the backend's enums (see {@link #opsHeader}), never a resource. */
     static final String OPS = "eager4j_ops.cuh";
     /** Every kernel source, each compiled as one module. */
-    static final List<String> SOURCES = List.of("elementwise.cu", "shape.cu", "reduce.cu", "random.cu");
+    static final List<String> SOURCES = List.of("elementwise.cu", "shape.cu", "reduce.cu", "random.cu", "window.cu");
 
     private final String arch;
     private final Map<String, MemorySegment> modules = new ConcurrentHashMap<>();
@@ -43,8 +43,11 @@ final class KernelCache {
             "elementwise.cu", List.of("unary", "binary", "compare", "clip", "where", "fill", "onehot", "adam", "cast"),
             "shape.cu", List.of("gather", "pad", "place"),
             "reduce.cu", List.of("reduce", "argmax"),
-            "random.cu", List.of("random"));
+            "random.cu", List.of("random"),
+            "window.cu", List.of("im2col", "col2im", "maxpool", "avgpool", "avgpoolgrad", "scatteradd", "take"));
     static final List<String> TYPES = List.of("f32", "f64", "i32", "u8");
+    /** Families defined for float32 and float64 only. */
+    private static final List<String> FLOAT_ONLY = List.of("im2col", "col2im", "maxpool", "avgpool", "avgpoolgrad", "scatteradd");
 
     /** The source file that defines kernel {@code name} (such as binary_f32). */
     static String sourceOf(String name) {
@@ -60,6 +63,7 @@ final class KernelCache {
         List<String> names = new java.util.ArrayList<>();
         for (String family : FAMILIES.get(source)) {
             for (String t : TYPES) {
+                if (FLOAT_ONLY.contains(family) && !t.startsWith("f")) continue;
                 if (family.equals("cast")) {
                     for (String to : TYPES) names.add("cast_" + t + "_" + to);
                 } else {

@@ -74,6 +74,12 @@ final class Launch {
         return this;
     }
 
+    /** struct Win: Backend's Window record, field by field. */
+    Launch win(io.eager4j.internal.Window g) {
+        values.add(new int[] {g.n(), g.h(), g.w(), g.c(), g.kh(), g.kw(), g.sh(), g.sw(), g.padTop(), g.padLeft(), g.oh(), g.ow()});
+        return this;
+    }
+
     private int checkRank(int rank) {
         if (rank > MAXR) {
             throw new IllegalArgumentException(op + ": rank " + rank + " is more than the " + MAXR

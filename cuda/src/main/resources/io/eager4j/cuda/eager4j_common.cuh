@@ -51,6 +51,8 @@ __device__ __forceinline__ float mlog(float v) { return logf(v); }
 __device__ __forceinline__ double mlog(double v) { return log(v); }
 __device__ __forceinline__ float msqrt(float v) { return sqrtf(v); }
 __device__ __forceinline__ double msqrt(double v) { return sqrt(v); }
+__device__ __forceinline__ float mtanh(float v) { return tanhf(v); }
+__device__ __forceinline__ double mtanh(double v) { return tanh(v); }
 __device__ __forceinline__ float mabs(float v) { return fabsf(v); }
 __device__ __forceinline__ double mabs(double v) { return fabs(v); }
 __device__ __forceinline__ float mpow(float u, float v) { return powf(u, v); }

@@ -11,6 +11,8 @@ template <class C> __device__ __forceinline__ C unaryOp(int op, C v) {
         case UNARY_RELU: return v > C(0) ? v : C(0);                        // NaN -> 0, as the reference
         case UNARY_ABS: return mabs(v);
         case UNARY_SIGN: return v > C(0) ? C(1) : v < C(0) ? C(-1) : v;    // keeps +-0 and NaN, like Math.signum
+        case UNARY_TANH: return mtanh(v);
+        case UNARY_SIGMOID: return C(1) / (C(1) + mexp(-v));
         default: return v / C(0) * C(0);                                    // an op this source lacks: NaN, loudly
     }
 }

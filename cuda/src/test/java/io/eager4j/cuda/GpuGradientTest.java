@@ -8,7 +8,9 @@ import io.eager4j.Device;
 import io.eager4j.GradientTape;
 import io.eager4j.Rng;
 import io.eager4j.Tensor;
+import io.eager4j.Variable;
 import io.eager4j.nn.NN;
+import io.eager4j.nn.Padding;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -66,7 +68,19 @@ class GpuGradientTest {
                 row("softmax", in -> NN.softmax(in[0], 1), s(129, 10)),
                 row("logSoftmax", in -> NN.logSoftmax(in[0], -1), s(13, 10)),
                 row("softmaxCrossEntropy", in -> NN.softmaxCrossEntropy(in[0], NN.softmax(in[1], 1)), s(128, 10), s(128, 10)),
-                row("dense relu", in -> NN.dense(in[0], in[1], in[2]).relu(), s(128, 784), s(784, 150), s(150)));
+                row("dense relu", in -> NN.dense(in[0], in[1], in[2]).relu(), s(128, 784), s(784, 150), s(150)),
+                row("tanh sigmoid", in -> in[0].tanh().add(in[0].sigmoid()), s(1031)),
+                row("conv2d 3x3 SAME", in -> NN.conv2d(in[0], in[1], new int[] {1, 1}, Padding.SAME), s(2, 7, 5, 3), s(3, 3, 3, 4)),
+                row("conv2d 5x5 stride 2 SAME", in -> NN.conv2d(in[0], in[1], new int[] {2, 2}, Padding.SAME), s(3, 13, 13, 2), s(5, 5, 2, 5)),
+                row("conv2d 1x1 VALID", in -> NN.conv2d(in[0], in[1], new int[] {1, 1}, Padding.VALID), s(1, 4, 4, 7), s(1, 1, 7, 3)),
+                row("maxPool2d 2x2 VALID", in -> NN.maxPool2d(in[0], new int[] {2, 2}, new int[] {2, 2}, Padding.VALID), s(2, 8, 6, 3)),
+                row("maxPool2d 3x3 stride 2 SAME", in -> NN.maxPool2d(in[0], new int[] {3, 3}, new int[] {2, 2}, Padding.SAME), s(1, 7, 7, 2)),
+                row("avgPool2d 3x3 stride 2 SAME", in -> NN.avgPool2d(in[0], new int[] {3, 3}, new int[] {2, 2}, Padding.SAME), s(2, 7, 5, 3)),
+                row("gather repeated rows", in -> in[0].gather(Tensor.of(new int[] {12, 0, 3, 12, 5}, 5).to(in[0].device()), 0).exp(), s(13, 7)),
+                row("sparseSoftmaxCrossEntropy", in -> NN.sparseSoftmaxCrossEntropy(in[0], Tensor.of(new int[] {9, 0, 3, 7}, 4).to(in[0].device())), s(4, 10)),
+                row("batchNorm (training)", in -> NN.batchNorm(in[0], in[1], in[2],
+                        new Variable("mm", Tensor.zeros(in[0].dtype(), 5).to(in[0].device()), false),
+                        new Variable("mv", Tensor.ones(in[0].dtype(), 5).to(in[0].device()), false), true, 0.99, 1e-3), s(16, 5), s(5), s(5)));
     }
 
     static Stream<Arguments> rows() {
