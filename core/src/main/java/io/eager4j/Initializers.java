@@ -22,6 +22,11 @@ public final class Initializers {
         return (shape, dtype, rng) -> Tensor.full(dtype, value, shape);
     }
 
+    /** U(lo, hi). */
+    public static Initializer uniform(double lo, double hi) {
+        return (shape, dtype, rng) -> rng.uniform(dtype, lo, hi, shape);
+    }
+
     public static Initializer normal(double mean, double stddev) {
         return (shape, dtype, rng) -> rng.normal(dtype, mean, stddev, shape);
     }
