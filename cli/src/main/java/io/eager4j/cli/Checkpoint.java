@@ -2,11 +2,10 @@ package io.eager4j.cli;
 
 import io.eager4j.Tensor;
 import io.eager4j.Variable;
+import io.eager4j.io.Checkpoints;
 import io.eager4j.io.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,22 +32,9 @@ final class Checkpoint {
 
     /** Assigns each variable the checkpoint's tensor of the same name, or fails saying what differs. */
     static void restore(SafeTensors.Contents saved, Path file, List<Variable> vars) {
-        List<String> problems = new ArrayList<>();
-        Map<String, Tensor> left = new LinkedHashMap<>(saved.tensors());
-        for (Variable v : vars) {
-            Tensor t = left.remove(v.name());
-            if (t == null) {
-                problems.add("it has no tensor '" + v.name() + "'");
-            } else if (t.dtype() != v.dtype()) {
-                problems.add(v.name() + " is " + t.dtype() + " in the file but " + v.dtype() + " in the model");
-            } else if (!Arrays.equals(t.shape(), v.shape())) {
-                problems.add(v.name() + " has shape " + Arrays.toString(t.shape()) + " in the file but "
-                        + Arrays.toString(v.shape()) + " in the model");
-            }
-        }
-        for (String extra : left.keySet()) {
-            problems.add("it holds '" + extra + "', which the model does not have");
-        }
+        Map<String, Variable> byName = new LinkedHashMap<>();
+        for (Variable v : vars) byName.put(v.name(), v);
+        List<String> problems = Checkpoints.mismatches(saved.tensors(), byName);
         if (!problems.isEmpty()) {
             String hidden = saved.metadata().get("hidden");
             String hint = hidden != null && problems.stream().anyMatch(p -> p.contains("shape"))

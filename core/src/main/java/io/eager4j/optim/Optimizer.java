@@ -65,6 +65,37 @@ public abstract class Optimizer {
         return steps;
     }
 
+    /**
+     * This optimizer's state for the named variables, for checkpoints: each slot written so far
+     * as {@code "<name>/slot<i>"} (Adam's moments are slot0 and slot1).
+     */
+    public Map<String, Tensor> slotTensors(Map<String, Variable> vars) {
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        for (var e : vars.entrySet()) {
+            Tensor[] s = slots.get(e.getValue());
+            if (s == null) continue;
+            for (int i = 0; i < s.length; i++) if (s[i] != null) out.put(e.getKey() + "/slot" + i, s[i]);
+        }
+        return out;
+    }
+
+    /** Puts back what {@link #slotTensors} gave, and the step count, so training resumes exactly. */
+    public void restoreSlots(Map<String, Variable> vars, Map<String, Tensor> saved, long steps) {
+        for (var e : vars.entrySet()) {
+            Tensor[] s = new Tensor[slotCount()];
+            boolean any = false;
+            for (int i = 0; i < s.length; i++) {
+                Tensor t = saved.get(e.getKey() + "/slot" + i);
+                if (t != null) {
+                    s[i] = t.to(e.getValue().device());
+                    any = true;
+                }
+            }
+            if (any) slots.put(e.getValue(), s);
+        }
+        this.steps = steps;
+    }
+
     /** Slot tensors per variable (moments), created lazily; zeros until first written. */
     protected abstract int slotCount();
 

@@ -29,11 +29,11 @@ class MalformedSafeTensorsTest {
                         "truncated: the header should be 54 bytes but only 12 follow the length"),
                 row("not JSON", file("PK\u0003\u0004", new byte[0]), "header does not start with '{': not a safetensors file"),
                 row("bad JSON", file("{\"a\":{\"dtype\":\"F32\",", eight),
-                        "bad JSON in the header: unexpected end of JSON, expected a quoted key at character 20"),
+                        "bad JSON in the header: Unexpected end-of-input within/between Object entries at byte 20"),
                 row("not UTF-8", file("{\"\u00ff\":1}", new byte[0]).clone(), null),
                 row("duplicate name", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
                         + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", eight),
-                        "bad JSON in the header: duplicate key \"a\" at character 54"),
+                        "bad JSON in the header: Duplicate Object property \"a\" at byte 57"),
                 row("entry not an object", file("{\"a\":[1]}", new byte[0]),
                         "tensor 'a': expected an object with dtype, shape and data_offsets"),
                 row("unknown dtype", file(F32_2.replace("F32", "BF16"), eight),
@@ -55,7 +55,7 @@ class MalformedSafeTensorsTest {
                 row("offsets past the data", file(F32_2, new byte[4]),
                         "truncated: the tensors need 8 data bytes but the file has 4"),
                 row("offset beyond any file", file(F32_2.replace("[0,8]", "[9223372036854775800,9223372036854775808]"), eight),
-                        "bad JSON in the header: number 9223372036854775808 is out of range at character 68"),
+                        "bad JSON in the header: number 9223372036854775808 is out of range at byte 68"),
                 row("overlap", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                         + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", eight),
                         "tensors 'a' [0, 8) and 'b' [4, 8) overlap"),
@@ -66,7 +66,7 @@ class MalformedSafeTensorsTest {
                 row("metadata not strings", file("{\"__metadata__\":{\"n\":1}}", new byte[0]),
                         "__metadata__ value for \"n\" must be a string"),
                 row("trailing junk", file("{}x", new byte[0]),
-                        "bad JSON in the header: unexpected text after the end of the JSON value at character 2"));
+                        "bad JSON in the header: Unrecognized token 'x': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false') at byte 2"));
     }
 
     private static Arguments row(String what, byte[] bytes, String message) {
