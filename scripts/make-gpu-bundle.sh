@@ -30,7 +30,7 @@ echo "== fetching the JUnit console launcher $junit_version"
 bin/mvn -q -N dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit_version" \
   -DoutputDirectory="$root/$out/lib" -Dmdep.stripVersion=true
 
-cp cli/target/eager4j-cli-*.jar "$out/lib/"
+find cli/target -maxdepth 1 -name 'eager4j-cli-*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' ! -name '*-tests.jar' -exec cp {} "$out/lib/" \;
 # the CLI's runtime class path already holds eager4j-cuda (a runtime dependency of cli)
 find cli/target/lib -name '*.jar' ! -name 'openblas-*' -exec cp {} "$out/lib/" \;
 cp cuda/target/eager4j-cuda-*-tests.jar "$out/lib/eager4j-cuda-tests.jar"

@@ -16,14 +16,35 @@ final class Elementwise {
             case EXP -> g.mul(out);
             case LOG -> g.div(x);
             case SQRT -> g.div(out.mul(2));
-            // NOTE: gradient 0 at x = 0, as TF and PyTorch. sign(relu(x)) is mask(x > 0) (0 for NaN
-            // and -0 too) in one pass instead of compare and cast; a constant, so HVPs still work
-            case RELU -> g.mul(new Tensor(x.shape, x.dtype, x.device, x.backend().unary(Unary.SIGN, x.dtype, out.buffer)));
+            // NOTE: gradient 0 at x = 0, as TF and PyTorch: g * sign(relu(x)), one pass, the mask a constant
+            case RELU -> reluGrad(g, out);
             case ABS -> g.mul(x.sign());
             case SIGN -> Tensor.fullLike(g, 0);
             case TANH -> g.mul(out.mul(out).neg().add(1));        // 1 - tanh^2, from the output
             case SIGMOID -> g.mul(out.mul(out.neg().add(1)));     // s (1 - s)
         }});
+    }
+
+    /** g * sign(out) for out = relu(...); linear in g, whose gradient is the same mask again. */
+    static Tensor reluGrad(Tensor g, Tensor out) {
+        Tensor r = new Tensor(g.shape, g.dtype, g.device, g.backend().reluGrad(g.dtype, g.buffer, out.buffer));
+        if (!Autograd.active()) return r;
+        return Autograd.record("relu_grad", r, new Tensor[] {g}, (d, n) -> new Tensor[] {reluGrad(d, out)});
+    }
+
+    /** relu(x + bias) with bias along the last axis, one op (a layer's bias and activation). */
+    static Tensor biasRelu(Tensor x, Tensor bias) {
+        sameDevice("biasRelu", x, bias);
+        if (x.rank() < 1 || bias.rank() != 1 || bias.shape[0] != x.shape[x.rank() - 1] || x.dtype != bias.dtype) {
+            throw new IllegalArgumentException("biasRelu: bias " + Shapes.format(bias.shape) + " " + bias.dtype
+                    + " must match the last axis of " + Shapes.format(x.shape) + " " + x.dtype);
+        }
+        Tensor out = new Tensor(x.shape, x.dtype, x.device, x.backend().biasRelu(x.dtype, x.buffer, x.shape, bias.buffer));
+        if (!Autograd.active()) return out;
+        return Autograd.record("bias_relu", out, new Tensor[] {x, bias}, (g, n) -> {
+            Tensor dx = reluGrad(g, out);
+            return new Tensor[] {dx, n[1] ? sumTo(dx, bias) : null};
+        });
     }
 
     static Tensor binary(Binary op, Tensor a, Tensor b) {

@@ -15,6 +15,11 @@ final class FusedOps implements io.eager4j.internal.Fused.Ops {
     }
 
     @Override
+    public Tensor biasRelu(Tensor x, Tensor bias) {
+        return Elementwise.biasRelu(x, bias);
+    }
+
+    @Override
     public Tensor conv2d(Tensor x, Tensor filter, int sh, int sw, boolean same) {
         return Windows.conv2d(x, filter, sh, sw, same);
     }

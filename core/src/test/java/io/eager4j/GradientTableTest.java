@@ -80,6 +80,8 @@ class GradientTableTest {
                 row("softmaxCrossEntropy", in -> NN.softmaxCrossEntropy(in[0], NN.softmax(in[1], 1)), any, s(3, 4), s(3, 4)),
                 row("to cpu (identity copy)", in -> in[0].to(Device.cpu()).exp(), any, s(3)),
                 row("tanh", in -> in[0].tanh(), any, s(2, 5)),
+                row("biasRelu", in -> NN.biasRelu(in[0], in[1]).mul(in[0]), away, s(3, 4), s(4)),
+                row("biasRelu on NHWC", in -> NN.biasRelu(in[0], in[1]), away, s(2, 2, 3, 2), s(2)),
                 row("sigmoid", in -> in[0].sigmoid(), any, s(3, 3)),
                 row("conv2d 3x3 SAME", in -> NN.conv2d(in[0], in[1], new int[] {1, 1}, Padding.SAME), any, s(2, 5, 4, 2), s(3, 3, 2, 3)),
                 row("conv2d 2x3 stride 2 SAME (odd padding)", in -> NN.conv2d(in[0], in[1], new int[] {2, 2}, Padding.SAME), any, s(1, 5, 7, 2), s(2, 3, 2, 2)),
@@ -90,13 +92,13 @@ class GradientTableTest {
                 row("maxPool2d 3x3 stride 2 SAME", in -> NN.maxPool2d(in[0], new int[] {3, 3}, new int[] {2, 2}, Padding.SAME).mul(in[0].slice(new int[] {0, 0, 0, 0}, new int[] {1, 3, 3, 2})), any, s(1, 5, 5, 2)),
                 row("avgPool2d 3x3 stride 2 SAME", in -> NN.avgPool2d(in[0], new int[] {3, 3}, new int[] {2, 2}, Padding.SAME), any, s(2, 5, 4, 2)),
                 row("avgPool2d 2x2 VALID squared", in -> NN.avgPool2d(in[0], new int[] {2, 2}, new int[] {1, 1}, Padding.VALID).pow(2), any, s(1, 3, 4, 1)),
-                row("gather axis 0, repeated indices", in -> in[0].gather(Tensor.of(new int[] {3, 0, 3, 1}, 4), 0).exp(), any, s(4, 3)),
-                row("gather axis 1, 2-d indices", in -> in[0].gather(Tensor.of(new int[] {4, 0, 2, 4}, 2, 2), 1).mul(2), any, s(2, 5, 3)),
-                row("sparseSoftmaxCrossEntropy", in -> NN.sparseSoftmaxCrossEntropy(in[0], Tensor.of(new int[] {4, 0, 2}, 3)), any, s(3, 5)),
-                row("batchNorm (training)", in -> NN.batchNorm(in[0], in[1], in[2], new Variable("mm", Tensor.zeros(DType.FLOAT64, 3), false),
-                        new Variable("mv", Tensor.ones(DType.FLOAT64, 3), false), true, 0.99, 1e-3), any, s(4, 3), s(3), s(3)),
-                row("batchNorm (inference)", in -> NN.batchNorm(in[0], in[1], in[2], new Variable("mm", Tensor.full(DType.FLOAT64, 0.5, 3), false),
-                        new Variable("mv", Tensor.full(DType.FLOAT64, 2, 3), false), false, 0.99, 1e-3), any, s(2, 2, 3), s(3), s(3)));
+                row("gather axis 0, repeated indices", in -> in[0].gather(Tensor.of(new int[] {3, 0, 3, 1}, 4).to(in[0].device()), 0).exp(), any, s(4, 3)),
+                row("gather axis 1, 2-d indices", in -> in[0].gather(Tensor.of(new int[] {4, 0, 2, 4}, 2, 2).to(in[0].device()), 1).mul(2), any, s(2, 5, 3)),
+                row("sparseSoftmaxCrossEntropy", in -> NN.sparseSoftmaxCrossEntropy(in[0], Tensor.of(new int[] {4, 0, 2}, 3).to(in[0].device())), any, s(3, 5)),
+                row("batchNorm (training)", in -> NN.batchNorm(in[0], in[1], in[2], new Variable("mm", Tensor.zeros(in[0].dtype(), 3).to(in[0].device()), false),
+                        new Variable("mv", Tensor.ones(in[0].dtype(), 3).to(in[0].device()), false), true, 0.99, 1e-3), any, s(4, 3), s(3), s(3)),
+                row("batchNorm (inference)", in -> NN.batchNorm(in[0], in[1], in[2], new Variable("mm", Tensor.full(in[0].dtype(), 0.5, 3).to(in[0].device()), false),
+                        new Variable("mv", Tensor.full(in[0].dtype(), 2, 3).to(in[0].device()), false), false, 0.99, 1e-3), any, s(2, 2, 3), s(3), s(3)));
     }
 
     static Stream<Row> rows() {

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 
 /** Runs the README's quickstart exactly as written, in JShell, so the README cannot drift. */
 class ReadmeQuickstartTest {
-    @Test
-    void quickstartRunsAsWrittenAndTheLossFalls() throws Exception {
+    /** Runs the ```java block after {@code marker} in the README through JShell; returns what it printed. */
+    static String run(String marker) throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
-        Matcher m = Pattern.compile("<!-- quickstart -->\\s*```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
-        assertTrue(m.find(), "README.md has no ```java block after <!-- quickstart -->");
+        Matcher m = Pattern.compile(Pattern.quote(marker) + "\\s*```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertTrue(m.find(), "README.md has no ```java block after " + marker);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JShell js = JShell.builder().out(new PrintStream(out, true, StandardCharsets.UTF_8))
                 .remoteVMOptions("--add-modules", "jdk.incubator.vector").build()) {
@@ -47,10 +47,30 @@ class ReadmeQuickstartTest {
                 rest = ci.remaining();
             }
         }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    static List<Double> losses(String out) {
         List<Double> losses = new ArrayList<>();
-        Matcher lm = Pattern.compile("loss ([0-9.Ee-]+)").matcher(out.toString(StandardCharsets.UTF_8));
+        Matcher lm = Pattern.compile("loss ([0-9.Ee-]+)").matcher(out);
         while (lm.find()) losses.add(Double.parseDouble(lm.group(1)));
-        assertEquals(5, losses.size(), out.toString(StandardCharsets.UTF_8));
+        return losses;
+    }
+
+    @Test
+    void quickstartRunsAsWrittenAndTheLossFalls() throws Exception {
+        String out = run("<!-- quickstart -->");
+        List<Double> losses = losses(out);
+        assertEquals(5, losses.size(), out);
         assertTrue(losses.get(4) < losses.get(0), "the quickstart's loss should fall: " + losses);
+    }
+
+    @Test
+    void layerQuickstartRunsAsWritten() throws Exception {
+        String out = run("<!-- layers-quickstart -->");
+        List<Double> losses = losses(out);
+        assertEquals(5, losses.size(), out);
+        assertTrue(losses.get(4) < losses.get(0), "the layer quickstart's loss should fall: " + losses);
+        assertTrue(out.contains("conv1 (Conv2D)") && out.contains("[conv1.kernel, conv1.bias, dense1.kernel, dense1.bias]"), out);
     }
 }

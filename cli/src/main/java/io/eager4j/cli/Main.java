@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "eager4j", mixinStandardHelpOptions = true, version = "eager4j 0.1.0",
         description = "Eager-execution deep learning for Java.",
-        subcommands = {TrainMnist.class, Shell.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainMnist.class, TrainCnn.class, Shell.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status of a bad command line (unknown flag, value out of range, missing file). */
     public static final int USAGE = 2;
@@ -34,7 +34,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "no command given; use train-mnist or shell");
+        throw new ParameterException(spec.commandLine(), "no command given; use train-mnist, train-cnn or shell");
     }
 
     public static void main(String[] args) {

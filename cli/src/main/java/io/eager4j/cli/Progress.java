@@ -21,6 +21,7 @@ final class Progress implements SeedMnist.Listener {
     private final boolean terminal;
     private final int logEvery;
     private final long redrawNanos;
+    private String command = "train-mnist";   // names the lines written when stderr is not a terminal
     private int total;
     private long start;
     private long nextDraw;
@@ -35,6 +36,12 @@ final class Progress implements SeedMnist.Listener {
         this.terminal = terminal;
         this.logEvery = logEvery;
         this.redrawNanos = redrawNanos;
+    }
+
+    /** The command the non-terminal lines name (train-mnist by default). */
+    Progress named(String commandName) {
+        this.command = commandName;
+        return this;
     }
 
     /**
@@ -69,7 +76,7 @@ final class Progress implements SeedMnist.Listener {
                 }
             }
         } else if (done % logEvery == 0 || done == total) {
-            err.println("train-mnist: " + line(done, now, loss));
+            err.println(command + ": " + line(done, now, loss));
             err.flush();
         }
     }

@@ -22,7 +22,7 @@ class MainTest {
         return Stream.of(
                 Arguments.of("train-mnist --bogus", "eager4j: unknown option: '--bogus' (see 'eager4j train-mnist --help')"),
                 Arguments.of("frobnicate", "eager4j: unmatched argument at index 0: 'frobnicate' (see 'eager4j --help')"),
-                Arguments.of("", "eager4j: no command given; use train-mnist or shell (see 'eager4j --help')"),
+                Arguments.of("", "eager4j: no command given; use train-mnist, train-cnn or shell (see 'eager4j --help')"),
                 Arguments.of("train-mnist --steps x", "eager4j: invalid value for option '--steps': 'x' is not an int (see 'eager4j train-mnist --help')"),
                 Arguments.of("train-mnist --steps -1", "eager4j: --steps -1 is negative; use 0 or more (0 only scores the model) (see 'eager4j train-mnist --help')"),
                 Arguments.of("train-mnist --batch-size 0", "eager4j: --batch-size 0 must be 1 or more (see 'eager4j train-mnist --help')"),

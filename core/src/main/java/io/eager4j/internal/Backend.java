@@ -111,6 +111,18 @@ public interface Backend {
     /** Uniform in [a, b) or normal(mean a, stddev b) from Philox 4x32-10 at (seed, offset). */
     Buffer random(DType dtype, int n, boolean normal, long seed, long offset, double a, double b);
 
+    /** relu(x + bias), bias [cols] added to every row of x: one pass where a backend can. */
+    default Buffer biasRelu(DType dtype, Buffer x, int[] shape, Buffer bias) {
+        int[] cols = {shape[shape.length - 1]};
+        return unary(Unary.RELU, dtype, binary(Binary.ADD, dtype, x, shape, bias, cols, shape));
+    }
+
+    /** The gradient through a relu from its output: g * sign(out), in one pass where a backend can. */
+    default Buffer reluGrad(DType dtype, Buffer g, Buffer out) {
+        int[] s = {g.size()};
+        return binary(Binary.MUL, dtype, g, s, unary(Unary.SIGN, dtype, out), s, s);
+    }
+
     /**
      * Dropout: mask = (u < keepProb) * (1 / keepProb) with u uniform [0, 1) at (seed, offset), and
      * y = x * mask, rounded in {@code dtype} exactly as this composition of primitives, which defines

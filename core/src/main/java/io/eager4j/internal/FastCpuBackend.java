@@ -209,6 +209,32 @@ public final class FastCpuBackend extends ReferenceBackend {
         return new Buffer[] {new CpuBuffer(y), new CpuBuffer(mask)};
     }
 
+    @Override
+    public Buffer biasRelu(DType dtype, Buffer x, int[] shape, Buffer bias) {
+        if (dtype != DType.FLOAT32) return super.biasRelu(dtype, x, shape, bias);
+        float[] a = f(x), b = f(bias), r = new float[a.length];
+        int cols = b.length;
+        windows.parallel(a.length / cols, (from, to) -> {
+            for (int at = from * cols; at < to * cols; at += cols) {
+                for (int j = 0; j < cols; j++) {
+                    float v = a[at + j] + b[j];
+                    r[at + j] = v > 0 ? v : 0f;   // NaN -> 0, as relu
+                }
+            }
+        });
+        return new CpuBuffer(r);
+    }
+
+    @Override
+    public Buffer reluGrad(DType dtype, Buffer g, Buffer out) {
+        if (dtype != DType.FLOAT32) return super.reluGrad(dtype, g, out);
+        float[] a = f(g), o = f(out), r = new float[a.length];
+        windows.parallel(a.length, (from, to) -> {
+            for (int i = from; i < to; i++) r[i] = a[i] * (o[i] > 0 ? 1f : 0f);   // a product, as g * sign(out): inf * 0 is NaN
+        });
+        return new CpuBuffer(r);
+    }
+
     // ---- windows: im2col + GEMM, single-pass pooling (FastWindows)
 
     @Override

@@ -17,6 +17,9 @@ public final class Fused {
         /** Dropout as one recorded op, its mask drawn from {@code rng} where x lives (see {@link Backend#dropout}). */
         Tensor dropout(Tensor x, double keepProb, Rng rng);
 
+        /** relu(x + bias), bias along the last axis, as one op. */
+        Tensor biasRelu(Tensor x, Tensor bias);
+
         /** NHWC conv2d with an HWIO filter (see {@link Backend#conv2d}). */
         Tensor conv2d(Tensor x, Tensor filter, int sh, int sw, boolean same);
 

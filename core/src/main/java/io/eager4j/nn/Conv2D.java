@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
  * A 2-D convolution over NHWC input, {@code activation(conv2d(x, kernel) + bias)}: kernel
  * {@code [kh, kw, in, filters]} Glorot uniform (TF's fan rules), bias zeros.
  * <pre>{@code
- * Conv2D conv = new Conv2D(1, 32, 5, Padding.SAME, Tensor::relu);
+ * Conv2D conv = new Conv2D(1, 32, 5, Padding.SAME, NN.RELU);
  * Tensor y = conv.apply(images);   // [batch, 28, 28, 32] for images [batch, 28, 28, 1]
  * }</pre>
  */
@@ -49,6 +49,7 @@ public final class Conv2D extends Layer {
 
     @Override
     public Tensor apply(Tensor x) {
-        return recorded(activation.apply(NN.conv2d(x, kernel, strides, padding).add(bias)));
+        Tensor y = NN.conv2d(x, kernel, strides, padding);
+        return recorded(activation == NN.RELU ? NN.biasRelu(y, bias) : activation.apply(y.add(bias)));
     }
 }

@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
  * {@code activation(x·kernel + bias)}: kernel {@code [in, out]} Glorot uniform, bias zeros (TF's
  * defaults), made on the current device.
  * <pre>{@code
- * Dense hidden = new Dense(784, 150, Tensor::relu);
+ * Dense hidden = new Dense(784, 150, NN.RELU);
  * Tensor h = hidden.apply(x);   // [batch, 150]
  * }</pre>
  */
@@ -43,6 +43,7 @@ public final class Dense extends Layer {
 
     @Override
     public Tensor apply(Tensor x) {
-        return recorded(activation.apply(x.matmul(kernel).add(bias)));
+        Tensor y = x.matmul(kernel);
+        return recorded(activation == NN.RELU ? NN.biasRelu(y, bias) : activation.apply(y.add(bias)));
     }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
  * variables and other layers. A layer of your own is a plain class:
  * <pre>{@code
  * class Mlp extends Layer {
- *     final Dense hidden = new Dense(784, 150, Tensor::relu);
+ *     final Dense hidden = new Dense(784, 150, NN.RELU);
  *     final Dropout dropout = new Dropout(0.25);
  *     final Dense out = new Dense(150, 10);
  *

@@ -45,6 +45,17 @@ public final class NN {
         return Fused.ops().dropout(x, keepProb, rng);
     }
 
+    /**
+     * ReLU as a layer activation: {@code new Dense(3136, 1024, NN.RELU)}. With this constant (not
+     * another {@code NN.RELU}) a layer adds its bias and applies the ReLU in one pass.
+     */
+    public static final java.util.function.UnaryOperator<Tensor> RELU = NN.RELU;
+
+    /** relu(x + bias) with {@code bias} along the last axis, in one pass: a layer's bias and ReLU. */
+    public static Tensor biasRelu(Tensor x, Tensor bias) {
+        return Fused.ops().biasRelu(x, bias);
+    }
+
     /** x·W + b. */
     public static Tensor dense(Tensor x, Tensor w, Tensor b) {
         return x.matmul(w).add(b);

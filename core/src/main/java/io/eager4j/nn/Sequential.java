@@ -11,7 +11,7 @@ import java.util.Map;
  * and a count within this sequence: {@code conv1, maxpool1, conv2, ..., dense1, dense2}.
  * <pre>{@code
  * Sequential model = new Sequential(
- *         new Conv2D(1, 32, 5, Padding.SAME, Tensor::relu), new MaxPool2D(2, Padding.SAME),
+ *         new Conv2D(1, 32, 5, Padding.SAME, NN.RELU), new MaxPool2D(2, Padding.SAME),
  *         new Flatten(), new Dense(14 * 14 * 32, 10));
  * model.summary(28, 28, 1);
  * model.namedParameters().keySet();   // [conv1.kernel, conv1.bias, dense1.kernel, dense1.bias]

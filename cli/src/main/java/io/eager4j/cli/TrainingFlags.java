@@ -1,0 +1,136 @@
+package io.eager4j.cli;
+
+import io.eager4j.Device;
+import io.eager4j.data.Dataset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The flags every training command shares ({@code train-mnist}, {@code train-cnn}), with their
+ * checks: a picocli mixin. A command supplies its own defaults for steps and log-every.
+ * <pre>{@code
+ * @Mixin TrainingFlags flags;   // in a @Command class
+ * int steps = flags.steps(2000);
+ * }</pre>
+ */
+final class TrainingFlags {
+    @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "mnist", description = "mnist or fashion-mnist (default: ${DEFAULT-VALUE}).")
+    String dataset;
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder with the four IDX files (raw or .gz; missing ones are downloaded into it). Default: $EAGER4J_DATA, else the user cache.")
+    Path dataDir;
+    @Option(names = "--steps", paramLabel = "N", description = "Training steps, 0 or more (default: 3000 for train-mnist, 2000 for train-cnn).")
+    Integer steps;
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+    @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seeds initial values, dropout and the data shuffling (default: ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu", description = "cpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    String device;
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads for large matrix products and convolutions, 1 or more (sets eager4j.threads; default: 2 where there are 2 or more cores).")
+    Integer threads;
+    @Option(names = "--log-every", paramLabel = "N", description = "Print the step/accuracy/loss lines every N steps (default: 500 for train-mnist, 100 for train-cnn).")
+    Integer logEvery;
+    @Option(names = "--metrics", paramLabel = "FILE", description = "Write every step's loss and batch accuracy as CSV.")
+    Path metrics;
+    @Option(names = "--plot", paramLabel = "FILE", description = "Draw the loss and accuracy curves as a PNG.")
+    Path plot;
+    @Option(names = "--save", paramLabel = "FILE", description = "Save the trained model as safetensors (written atomically).")
+    Path save;
+    @Option(names = "--restore", paramLabel = "FILE", description = "Start from a saved model instead of random values.")
+    Path restore;
+    @Option(names = "--check-numerics", description = "Stop at the first NaN or infinity, naming the tensor.")
+    boolean checkNumerics;
+    @Option(names = "--verbose", description = "Print stack traces on errors.")
+    boolean verbose;
+
+    int steps(int byDefault) {
+        return steps != null ? steps : byDefault;
+    }
+
+    int logEvery(int byDefault) {
+        return logEvery != null ? logEvery : byDefault;
+    }
+
+    /** Everything that can be checked before minutes of loading and training; also applies --threads. */
+    void validate(CommandLine cl, int defaultSteps, int defaultLogEvery) {
+        if (steps(defaultSteps) < 0) throw usage(cl, "--steps " + steps + " is negative; use 0 or more (0 only scores the model)");
+        if (batchSize < 1) throw usage(cl, "--batch-size " + batchSize + " must be 1 or more");
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw usage(cl, "--learning-rate " + learningRate + " must be a positive number");
+        }
+        if (logEvery(defaultLogEvery) < 1) throw usage(cl, "--log-every " + logEvery + " must be 1 or more");
+        if (threads != null && threads < 1) throw usage(cl, "--threads " + threads + " must be 1 or more");
+        if (dataDir != null && !Files.isDirectory(dataDir)) {
+            throw usage(cl, "--data-dir " + dataDir + (Files.exists(dataDir) ? " is not a folder" : ": no such folder")
+                    + "; create it (missing files are downloaded into it) or name the folder holding the MNIST files");
+        }
+        if (restore != null && !Files.isRegularFile(restore)) {
+            throw usage(cl, "--restore " + restore + (Files.exists(restore) ? " is not a file" : ": no such file"));
+        }
+        outputFile(cl, "--save", save);
+        outputFile(cl, "--metrics", metrics);
+        outputFile(cl, "--plot", plot);
+        if (threads != null) {
+            System.setProperty("eager4j.threads", threads.toString());   // before any kernel starts
+        }
+    }
+
+    private static void outputFile(CommandLine cl, String flag, Path file) {
+        if (file == null) return;
+        Path dir = file.toAbsolutePath().getParent();
+        if (Files.isDirectory(file)) throw usage(cl, flag + " " + file + " is a folder; name a file");
+        if (dir == null || !Files.isDirectory(dir)) throw usage(cl, flag + " " + file + ": folder " + dir + " does not exist");
+        if (!Files.isWritable(dir)) throw usage(cl, flag + " " + file + ": cannot write in folder " + dir);
+    }
+
+    Device device(CommandLine cl) {
+        try {
+            return Device.parse(device);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw usage(cl, "--device " + device + ": " + e.getMessage());
+        }
+    }
+
+    Dataset dataset(CommandLine cl) {
+        try {
+            return Dataset.byName(dataset);
+        } catch (IllegalArgumentException e) {
+            throw usage(cl, "--dataset: " + e.getMessage());
+        }
+    }
+
+    /** The dataset with one-hot labels, shuffled by --seed; refuses a batch larger than the training set. */
+    io.eager4j.data.DataSets load(CommandLine cl, Dataset ds) {
+        var data = ds.read(io.eager4j.data.ReadOptions.defaults().withDir(dataDir).withOneHot(true).withSeed(seed));
+        if (batchSize > data.train().numExamples()) {
+            throw usage(cl, "--batch-size " + batchSize + " is more than the " + data.train().numExamples() + " training images");
+        }
+        return data;
+    }
+
+    /** The end-of-run lines every training command prints, and the curves when asked for. */
+    void report(java.io.PrintWriter out, double validation, double test, double seconds, int steps, String rate,
+                Metrics recorded, String title) throws java.io.IOException {
+        out.println("validation accuracy = " + validation);
+        out.println("test accuracy = " + test);
+        double perSecond = steps == 0 ? 0.0 : (rate.equals("images/s") ? (double) steps * batchSize : steps) / seconds;
+        out.printf(java.util.Locale.ROOT, "training time = %.2f s (%d steps, %.1f %s)%n", seconds, steps, perSecond, rate);
+        if (metrics != null) {
+            recorded.writeCsv(metrics);
+            out.println("wrote " + metrics);
+        }
+        if (plot != null) {
+            Plot.write(plot, recorded, title);
+            out.println("wrote " + plot);
+        }
+    }
+
+    static ParameterException usage(CommandLine cl, String message) {
+        return new ParameterException(cl, message);
+    }
+}
