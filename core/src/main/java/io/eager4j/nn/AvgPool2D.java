@@ -3,15 +3,12 @@ package io.eager4j.nn;
 import io.eager4j.Tensor;
 
 /**
- * Average pooling (over the real elements of each window) over NHWC windows; strides default to the window, padding to VALID (Keras's).
+ * Average pooling over NHWC windows (the mean of each window's real elements); strides default to the window, padding to VALID (Keras's).
  * <pre>{@code
  * Tensor y = new AvgPool2D(2, Padding.SAME).apply(x);   // [n, 14, 14, c] for x [n, 28, 28, c]
  * }</pre>
  */
-public final class AvgPool2D extends Layer {
-    private final int[] window, strides;
-    private final Padding padding;
-
+public final class AvgPool2D extends Pool2D {
     public AvgPool2D(int size) {
         this(size, Padding.VALID);
     }
@@ -21,10 +18,7 @@ public final class AvgPool2D extends Layer {
     }
 
     public AvgPool2D(String name, int[] window, int[] strides, Padding padding) {
-        super(name);
-        this.window = window.clone();
-        this.strides = strides.clone();
-        this.padding = padding;
+        super(name, window, strides, padding);
     }
 
     @Override

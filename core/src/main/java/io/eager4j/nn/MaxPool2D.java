@@ -8,10 +8,7 @@ import io.eager4j.Tensor;
  * Tensor y = new MaxPool2D(2, Padding.SAME).apply(x);   // [n, 14, 14, c] for x [n, 28, 28, c]
  * }</pre>
  */
-public final class MaxPool2D extends Layer {
-    private final int[] window, strides;
-    private final Padding padding;
-
+public final class MaxPool2D extends Pool2D {
     public MaxPool2D(int size) {
         this(size, Padding.VALID);
     }
@@ -21,10 +18,7 @@ public final class MaxPool2D extends Layer {
     }
 
     public MaxPool2D(String name, int[] window, int[] strides, Padding padding) {
-        super(name);
-        this.window = window.clone();
-        this.strides = strides.clone();
-        this.padding = padding;
+        super(name, window, strides, padding);
     }
 
     @Override
