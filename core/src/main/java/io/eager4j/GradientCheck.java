@@ -46,7 +46,7 @@ public final class GradientCheck {
         try (var tape = new GradientTape(true, false)) {
             for (Tensor t : x) if (t.dtype.isFloating()) tape.watch(t);
             Tensor y = f.apply(x);
-            weights = new Rng(12345).uniform(DType.FLOAT64, 0.5, 1.5, y.shape);
+            weights = new Rng(12345).uniform(DType.FLOAT64, 0.5, 1.5, y.shape).to(y.device);   // where y is: checks run on a GPU too
             analytic = tape.gradient(weighted(y, weights), x);
             doubled = tape.gradient(weighted(y, weights.mul(2)), x);   // dy doubled: the gradient must double
         }

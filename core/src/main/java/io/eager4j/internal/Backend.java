@@ -108,6 +108,12 @@ public interface Backend {
     /** The adjoint of gather: v [outer, indices.size, inner] summed into a zero [outer, dim, inner]. */
     Buffer scatterAdd(DType dtype, Buffer v, int outer, int dim, int inner, Buffer indices);
 
+    /**
+     * A user kernel's forward (outputs {@code outShapes}) or backward (inputs then dy; outputs one
+     * gradient per input): fresh zero outputs, filled by the kernel of this device.
+     */
+    Buffer[] userKernel(UserKernel k, boolean backward, DType dtype, Buffer[] in, int[][] inShapes, int[][] outShapes);
+
     /** Uniform in [a, b) or normal(mean a, stddev b) from Philox 4x32-10 at (seed, offset). */
     Buffer random(DType dtype, int n, boolean normal, long seed, long offset, double a, double b);
 

@@ -4,6 +4,7 @@ import io.eager4j.DType;
 import io.eager4j.internal.Backend;
 import io.eager4j.internal.Buffer;
 import io.eager4j.internal.Shapes;
+import io.eager4j.internal.UserKernel;
 import io.eager4j.internal.Window;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -278,5 +279,40 @@ final class CudaBackend implements Backend {
     @Override
     public Buffer scatterAdd(DType dtype, Buffer v, int outer, int dim, int inner, Buffer indices) {
         return windows.scatterAdd(floating("scatter_add", dtype), gpu(v, "scatter_add"), outer, dim, inner, gpu(indices, "scatter_add"));
+    }
+
+    @Override
+    public Buffer[] userKernel(UserKernel k, boolean backward, DType dtype, Buffer[] in, int[][] inShapes, int[][] outShapes) {
+        String fn = backward ? k.backwardKernel() : k.forwardKernel();
+        if (k.cudaSource() == null || fn == null) {
+            throw new IllegalStateException(k.name() + " has no CUDA implementation" + (backward ? " of its gradient" : "")
+                    + "; move the inputs to the CPU or give it a cuda kernel");
+        }
+        String type = switch (dtype) {
+            case FLOAT32 -> "float";
+            case FLOAT64 -> "double";
+            default -> throw new IllegalArgumentException(k.name() + ": user kernels take float32 or float64, got " + dtype);
+        };
+        context.enter();
+        MemorySegment f = kernels.userFunction(k.name(), k.cudaSource(), type, fn);
+        int[][] all = Arrays.copyOf(inShapes, inShapes.length + outShapes.length);
+        System.arraycopy(outShapes, 0, all, inShapes.length, outShapes.length);
+        StringBuilder shapes = new StringBuilder();
+        for (int[] s : all) shapes.append(shapes.length() == 0 ? "" : ", ").append(Arrays.toString(s));
+        Launch launch = new Launch(k.name() + " on " + shapes);
+        for (Buffer b : in) launch.buf(gpu(b, k.name()));
+        Buffer[] out = new Buffer[outShapes.length];
+        for (int o = 0; o < out.length; o++) {
+            out[o] = full(dtype, Shapes.size(outShapes[o]), 0);
+            launch.buf((GpuBuffer) out[o]);
+        }
+        for (int[] s : all) for (int d : s) launch.i(d);
+        int[] cfg = k.launch().config(all);
+        if (cfg == null || cfg.length != 2 || cfg[0] < 1 || cfg[1] < 1 || cfg[1] > 1024) {
+            throw new IllegalStateException(k.name() + ": its launch configuration for " + shapes + " is "
+                    + Arrays.toString(cfg) + "; give {grid >= 1, block in 1..1024}");
+        }
+        launch.runFunction(this, f, fn + " (" + k.name() + " on " + shapes + ")", cfg[0], cfg[1]);
+        return out;
     }
 }

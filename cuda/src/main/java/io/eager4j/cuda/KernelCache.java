@@ -115,6 +115,33 @@ final class KernelCache {
         return sha256(opsHeader() + "\n" + resource(HEADER) + "\n" + resource(source) + "\n" + arch + "\n" + Nvrtc.LIB.name());
     }
 
+    private final Map<String, MemorySegment> userFunctions = new ConcurrentHashMap<>();
+
+    /**
+     * A user kernel's function, its source compiled with {@code -DT=<type>} on first use (cached in
+     * memory and on disk like the built-in kernels); the calling thread has the context current.
+     */
+    MemorySegment userFunction(String op, String source, String type, String kernel) {
+        String key = sha256(source) + "/" + type + "/" + kernel;
+        return userFunctions.computeIfAbsent(key, k -> {
+            MemorySegment module = modules.computeIfAbsent(sha256(source) + "/" + type,
+                    m -> Driver.loadModule(Arena.global().allocateFrom(userPtx(op + ".cu", source, type, arch))));
+            return Driver.function(module, kernel);
+        });
+    }
+
+    static String userPtx(String file, String source, String type, String arch) {
+        Path cached = cacheDir().resolve(sha256("user\n" + source + "\nT=" + type + "\n" + arch + "\n" + Nvrtc.LIB.name()) + ".ptx");
+        try {
+            if (Files.isRegularFile(cached)) return Files.readString(cached);
+        } catch (IOException unreadable) {
+            // compile again below
+        }
+        String ptx = Nvrtc.compile(file, source, Map.of(), arch, List.of("-DT=" + type));
+        store(cached, ptx);
+        return ptx;
+    }
+
     /** PTX for one source file: from the disk cache, else compiled by NVRTC (and cached). */
     static String ptx(String source, String arch) {
         String text = resource(source);

@@ -95,7 +95,11 @@ final class Launch {
     }
 
     void runGrid(CudaBackend device, String kernel, int grid, int block) {
-        MemorySegment f = device.kernels().function(kernel);
+        runFunction(device, device.kernels().function(kernel), kernel, grid, block);
+    }
+
+    /** Queues function {@code f} (named {@code kernel} in errors) over {@code grid} blocks of {@code block} threads. */
+    void runFunction(CudaBackend device, MemorySegment f, String kernel, int grid, int block) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment params = a.allocate(ADDRESS, values.size());
             for (int k = 0; k < values.size(); k++) {

@@ -44,11 +44,17 @@ final class Nvrtc {
      * {@code arch} is a virtual architecture such as {@code compute_90}.
      */
     static String compile(String name, String source, Map<String, String> headers, String arch) {
+        return compile(name, source, headers, arch, List.of());
+    }
+
+    /** With {@code extra} options after eager4j's own (such as {@code -DT=float}). */
+    static String compile(String name, String source, Map<String, String> headers, String arch, List<String> extra) {
         if (UNAVAILABLE != null) {
             throw new IllegalStateException("GPU kernels need " + UNAVAILABLE + "; install the CUDA 13 (or 12) NVRTC library");
         }
         // no FMA contraction: a + (b - a) * u and friends round as in the reference backend
-        List<String> options = List.of("--gpu-architecture=" + arch, "--fmad=false", "-default-device");
+        List<String> options = new java.util.ArrayList<>(List.of("--gpu-architecture=" + arch, "--fmad=false", "-default-device"));
+        options.addAll(extra);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment prog = a.allocate(ADDRESS);
             MemorySegment heads = a.allocate(ADDRESS, Math.max(1, headers.size()));

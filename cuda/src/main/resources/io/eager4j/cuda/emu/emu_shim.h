@@ -1,4 +1,5 @@
-// What CUDA C needs to compile as C++ for the emulated device: the built-in variables, the
+// What CUDA C needs to compile as C++ for the emulated device (template parameters are E4T, never
+// T: user kernels are compiled with -DT=float and -DT=double): the built-in variables, the
 // qualifiers, and the intrinsics the kernels use. Force-included (-include) before every source
 // the emulated NVRTC compiles. Kernels run one thread at a time on one host thread (threads of a
 // block interleave only at barriers), so atomics are plain read-modify-writes and __shared__ is
@@ -84,33 +85,33 @@ inline float __fdividef(float a, float b) { return a / b; }
 inline float __saturatef(float v) { return v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v; }
 inline void __threadfence() {}
 inline void __threadfence_block() {}
-template <class T> inline T __ldg(const T* p) { return *p; }
+template <class E4T> inline E4T __ldg(const E4T* p) { return *p; }
 
 // Atomics: one kernel thread runs at a time, so a plain update is atomic.
-template <class T> inline T atomicAdd(T* p, T v) { T old = *p; *p = old + v; return old; }
-template <class T> inline T atomicSub(T* p, T v) { T old = *p; *p = old - v; return old; }
-template <class T> inline T atomicExch(T* p, T v) { T old = *p; *p = v; return old; }
-template <class T> inline T atomicMax(T* p, T v) { T old = *p; if (v > old) *p = v; return old; }
-template <class T> inline T atomicMin(T* p, T v) { T old = *p; if (v < old) *p = v; return old; }
-template <class T> inline T atomicAnd(T* p, T v) { T old = *p; *p = old & v; return old; }
-template <class T> inline T atomicOr(T* p, T v) { T old = *p; *p = old | v; return old; }
-template <class T> inline T atomicXor(T* p, T v) { T old = *p; *p = old ^ v; return old; }
-template <class T> inline T atomicCAS(T* p, T compare, T v) { T old = *p; if (old == compare) *p = v; return old; }
+template <class E4T> inline E4T atomicAdd(E4T* p, E4T v) { E4T old = *p; *p = old + v; return old; }
+template <class E4T> inline E4T atomicSub(E4T* p, E4T v) { E4T old = *p; *p = old - v; return old; }
+template <class E4T> inline E4T atomicExch(E4T* p, E4T v) { E4T old = *p; *p = v; return old; }
+template <class E4T> inline E4T atomicMax(E4T* p, E4T v) { E4T old = *p; if (v > old) *p = v; return old; }
+template <class E4T> inline E4T atomicMin(E4T* p, E4T v) { E4T old = *p; if (v < old) *p = v; return old; }
+template <class E4T> inline E4T atomicAnd(E4T* p, E4T v) { E4T old = *p; *p = old & v; return old; }
+template <class E4T> inline E4T atomicOr(E4T* p, E4T v) { E4T old = *p; *p = old | v; return old; }
+template <class E4T> inline E4T atomicXor(E4T* p, E4T v) { E4T old = *p; *p = old ^ v; return old; }
+template <class E4T> inline E4T atomicCAS(E4T* p, E4T compare, E4T v) { E4T old = *p; if (old == compare) *p = v; return old; }
 
 // Warp exchanges go through the library, which runs the warp's threads to the same point first.
-template <class T> inline T emu_shfl(T v, int mode, int lane, int width) {
-    static_assert(sizeof(T) <= 8, "a shuffled value has at most 8 bytes");
+template <class E4T> inline E4T emu_shfl(E4T v, int mode, int lane, int width) {
+    static_assert(sizeof(E4T) <= 8, "a shuffled value has at most 8 bytes");
     unsigned long long bits = 0;
     memcpy(&bits, &v, sizeof v);
     bits = eager4j_emu_shfl(bits, mode, lane, width);
-    T r;
+    E4T r;
     memcpy(&r, &bits, sizeof r);
     return r;
 }
-template <class T> inline T __shfl_sync(unsigned, T v, int lane, int width = 32) { return emu_shfl(v, EMU_SHFL_IDX, lane, width); }
-template <class T> inline T __shfl_up_sync(unsigned, T v, unsigned d, int width = 32) { return emu_shfl(v, EMU_SHFL_UP, (int) d, width); }
-template <class T> inline T __shfl_down_sync(unsigned, T v, unsigned d, int width = 32) { return emu_shfl(v, EMU_SHFL_DOWN, (int) d, width); }
-template <class T> inline T __shfl_xor_sync(unsigned, T v, int m, int width = 32) { return emu_shfl(v, EMU_SHFL_XOR, m, width); }
+template <class E4T> inline E4T __shfl_sync(unsigned, E4T v, int lane, int width = 32) { return emu_shfl(v, EMU_SHFL_IDX, lane, width); }
+template <class E4T> inline E4T __shfl_up_sync(unsigned, E4T v, unsigned d, int width = 32) { return emu_shfl(v, EMU_SHFL_UP, (int) d, width); }
+template <class E4T> inline E4T __shfl_down_sync(unsigned, E4T v, unsigned d, int width = 32) { return emu_shfl(v, EMU_SHFL_DOWN, (int) d, width); }
+template <class E4T> inline E4T __shfl_xor_sync(unsigned, E4T v, int m, int width = 32) { return emu_shfl(v, EMU_SHFL_XOR, m, width); }
 inline void __syncwarp(unsigned = 0xffffffffu) { eager4j_emu_shfl(0, EMU_SYNCWARP, 0, 32); }
 
 // The kernel table's glue: a kernel's parameter sizes and a call from an array of argument pointers.
