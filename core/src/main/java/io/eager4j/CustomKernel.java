@@ -24,16 +24,20 @@ import java.util.function.Function;
  * pointers (inputs, then outputs; the backward's inputs are the op's inputs and then dy, its outputs
  * one gradient per input, zeroed before the launch), then every dimension of every argument as an
  * int, in the same order. By default a launch is a grid-stride loop's: 256 threads a block, enough
- * blocks for the first output's elements ({@link Builder#launch} sets it from the shapes). The
- * backward is first order: a second derivative through the op is an error naming it.
+ * blocks for the last argument's elements ({@link Builder#launch} sets it from the shapes). One
+ * output per op. The backward kernels are first order: a second derivative through the op is an
+ * error naming it, unless the gradient is given as tensor ops ({@link Builder#differentiableGradient}).
  */
 public final class CustomKernel {
     private final UserKernel kernel;
     private final Function<int[][], int[]> outputShape;
+    private final java.util.function.BiFunction<Tensor[], Tensor, Tensor[]> tensorGradient;   // null: the backward kernels
 
-    private CustomKernel(UserKernel kernel, Function<int[][], int[]> outputShape) {
+    private CustomKernel(UserKernel kernel, Function<int[][], int[]> outputShape,
+                         java.util.function.BiFunction<Tensor[], Tensor, Tensor[]> tensorGradient) {
         this.kernel = kernel;
         this.outputShape = outputShape;
+        this.tensorGradient = tensorGradient;
     }
 
     public static Builder named(String name) {
@@ -62,6 +66,9 @@ public final class CustomKernel {
         }
         return CustomGradient.apply(name(), in -> {
             Tensor y = run(false, in, shapes, new int[][] {out})[0];
+            if (tensorGradient != null) {   // written with tensor ops: differentiable again
+                return CustomGradient.differentiableResult(y, dy -> tensorGradient.apply(in, dy));
+            }
             return CustomGradient.result(y, dy -> {
                 Tensor[] args = Arrays.copyOf(in, in.length + 1);
                 args[in.length] = dy;
@@ -95,6 +102,7 @@ public final class CustomKernel {
         private UserKernel.Launch launch;
         private UserKernel.Body cpuForward, cpuBackward;
         private Function<int[][], int[]> outputShape = shapes -> shapes[0].clone();
+        private java.util.function.BiFunction<Tensor[], Tensor, Tensor[]> tensorGradient;
 
         private Builder(String name) {
             if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -124,6 +132,16 @@ public final class CustomKernel {
             return this;
         }
 
+        /**
+         * The gradient written with tensor ops instead of backward kernels ({@code (inputs, dy) ->}
+         * one gradient per input, null where none): it is differentiable, so higher-order gradients
+         * go through the op. Backward kernels and bodies are then not used.
+         */
+        public Builder differentiableGradient(java.util.function.BiFunction<Tensor[], Tensor, Tensor[]> gradient) {
+            this.tensorGradient = gradient;
+            return this;
+        }
+
         /** The output's shape from the inputs' shapes; by default the first input's. */
         public Builder output(Function<int[][], int[]> shape) {
             this.outputShape = shape;
@@ -138,7 +156,7 @@ public final class CustomKernel {
                 long n = Shapes.size(shapes[shapes.length - 1]);
                 return new int[] {(int) Math.max(1, Math.min(8192, (n + 255) / 256)), 256};
             };
-            return new CustomKernel(new UserKernel(name, source, forward, backward, l, cpuForward, cpuBackward), outputShape);
+            return new CustomKernel(new UserKernel(name, source, forward, backward, l, cpuForward, cpuBackward), outputShape, tensorGradient);
         }
     }
 }

@@ -44,6 +44,25 @@ class CustomKernelCpuTest {
     }
 
     @Test
+    void aGradientInTensorOpsTakesSecondDerivatives() {
+        CustomKernel sq = CustomKernel.named("square").cpu(a -> {
+            int n = java.lang.reflect.Array.getLength(a.arrays()[0]);
+            for (int i = 0; i < n; i++) a.set(1, i, a.get(0, i) * a.get(0, i));
+        }, null).differentiableGradient((in, dy) -> new Tensor[] {dy.mul(in[0]).mul(2)}).build();
+        Tensor x = Tensor.of(new double[] {1, 2, 3});
+        try (var outer = new GradientTape()) {
+            outer.watch(x);
+            Tensor g;
+            try (var inner = new GradientTape()) {
+                inner.watch(x);
+                g = inner.gradient(sq.apply(x).mul(x).sum(), x);   // d/dx x^3 = 3x^2
+            }
+            assertEquals(java.util.List.of(3.0, 12.0, 27.0), java.util.Arrays.stream(g.toDoubleArray()).boxed().toList());
+            assertEquals(java.util.List.of(6.0, 12.0, 18.0), java.util.Arrays.stream(outer.gradient(g.sum(), x).toDoubleArray()).boxed().toList());
+        }
+    }
+
+    @Test
     void badDeclarationsAndShapesAreRefusedByName() {
         assertEquals("nothing: give it a CUDA kernel, a CPU body, or both",
                 assertThrows(IllegalStateException.class, () -> CustomKernel.named("nothing").build()).getMessage());
