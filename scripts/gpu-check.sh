@@ -4,7 +4,7 @@
 # (dist/gpu-bundle.tar.gz, unpacked here if needed). A few minutes; at most 8 (each step has a timeout):
 #   1. the cuda module's GPU comparison tests, every primitive and gradient against the reference
 #      (EAGER4J_REQUIRE_GPU=1: a GPU that cannot be opened fails them instead of skipping);
-#   2. bin/eager4j train-mnist --device gpu:0: test accuracy must reach 0.974;
+#   2. bin/eager4j train-mnist --device gpu:0 --seed 1: test accuracy within 0.002 of the CPU's, same seed;
 #   3. the same seed program in PyTorch on CUDA; then both steps/s side by side.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -54,16 +54,22 @@ if ! EAGER4J_REQUIRE_GPU=1 timeout 210 "$java" "${flags[@]}" -Deager4j.cpu=refer
   failed=1
 fi
 
-echo "== 2/3 eager4j train-mnist --device gpu:0"
-if timeout 150 "$java" "${flags[@]}" -cp "$bundle/lib/*" io.eager4j.cli.Main train-mnist --device gpu:0 \
+echo "== 2/3 eager4j train-mnist --device gpu:0, then the same seed on the CPU"
+if timeout 150 "$java" "${flags[@]}" -cp "$bundle/lib/*" io.eager4j.cli.Main train-mnist --device gpu:0 --seed 1 \
     --data-dir "$bundle/mnist" 2>&1 | tee "$logs/eager4j.txt"; then :; else
   echo "gpu-check: train-mnist on gpu:0 FAILED"
   failed=1
 fi
+timeout 150 "$java" "${flags[@]}" -cp "$bundle/lib/*" io.eager4j.cli.Main train-mnist --seed 1 \
+    --data-dir "$bundle/mnist" > "$logs/cpu.txt" 2>&1 || true
 e_acc=$(sed -n 's/^test accuracy = \([0-9.]*\).*/\1/p' "$logs/eager4j.txt" | tail -n 1)
+c_acc=$(sed -n 's/^test accuracy = \([0-9.]*\).*/\1/p' "$logs/cpu.txt" | tail -n 1)
 e_sps=$(sed -n 's/.*steps, \([0-9.]*\) steps\/s.*/\1/p' "$logs/eager4j.txt" | tail -n 1)
-if [ -z "$e_acc" ] || ! awk -v a="$e_acc" 'BEGIN { exit !(a >= 0.974) }'; then
-  echo "gpu-check: eager4j test accuracy '${e_acc:-none}' is below 0.974"
+# float32 rounding differs between the devices, so one seed's accuracy moves by a few 1e-4: the GPU
+# must match the CPU's (same seed, same dropout masks) within 0.002, and stay above 0.97
+echo "test accuracy, seed 1: gpu:0 ${e_acc:-none}, cpu ${c_acc:-none}"
+if [ -z "$e_acc" ] || [ -z "$c_acc" ] || ! awk -v g="$e_acc" -v c="$c_acc" 'BEGIN { d = g - c; if (d < 0) d = -d; exit !(d <= 0.002 && g >= 0.97) }'; then
+  echo "gpu-check: eager4j's gpu:0 test accuracy '${e_acc:-none}' is not within 0.002 of the CPU's '${c_acc:-none}' (or is below 0.97)"
   failed=1
 fi
 

@@ -51,11 +51,21 @@ class NoGpuTest {
         assertEquals("gpu", new CudaProvider().kind());
     }
 
+    /** Where this module's tests, its main code and core come from: works under Surefire and the JUnit console alike. */
+    static String classPath() throws Exception {
+        List<String> parts = new ArrayList<>();
+        for (Class<?> c : List.of(NoGpuMain.class, CudaBackend.class, io.eager4j.Device.class)) {
+            String p = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            if (!parts.contains(p)) parts.add(p);
+        }
+        return String.join(java.io.File.pathSeparator, parts);
+    }
+
     /** Runs NoGpuMain with {@code mode} in a JVM whose environment has no switch unless {@code env} sets it. */
     static String java(Map<String, String> env, String mode) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Deager4j.cpu=reference",
-                "-Deager4j.warmup=false", "-cp", System.getProperty("java.class.path"), NoGpuMain.class.getName(), mode));
+                "-Deager4j.warmup=false", "-cp", classPath(), NoGpuMain.class.getName(), mode));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("EAGER4J_CUDA");
         pb.environment().put("LD_LIBRARY_PATH", Files.createTempDirectory("no-cuda").toString());
