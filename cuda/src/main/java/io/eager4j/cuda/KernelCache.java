@@ -112,7 +112,11 @@ final class KernelCache {
      * NVRTC compiles it (a real one's PTX and the emulator's modules never mix).
      */
     static String key(String source, String arch) {
-        return sha256(opsHeader() + "\n" + resource(HEADER) + "\n" + resource(source) + "\n" + arch + "\n" + Nvrtc.LIB.name());
+        return key(source, arch, Nvrtc.LIB.name());
+    }
+
+    static String key(String source, String arch, String nvrtc) {
+        return sha256(opsHeader() + "\n" + resource(HEADER) + "\n" + resource(source) + "\n" + arch + "\n" + nvrtc);
     }
 
     private final Map<String, MemorySegment> userFunctions = new ConcurrentHashMap<>();

@@ -54,6 +54,14 @@ class NvrtcCompileTest {
     }
 
     @Test
+    void realAndEmulatedModulesNeverShareACacheEntry() {
+        // the emulator found this: keyed by source and architecture only, a GPU host's PTX and the
+        // emulator's shared objects landed in one file and each was handed the other's
+        assertTrue(!KernelCache.key("elementwise.cu", "compute_90", "libnvrtc.so.13")
+                .equals(KernelCache.key("elementwise.cu", "compute_90", "emulated (/x/libeager4j_cuda_emu.so)")));
+    }
+
+    @Test
     void compileErrorsCarryTheLog() {
         var e = assertThrows(Nvrtc.CompileError.class, () -> Nvrtc.compile("broken.cu", "extern \"C\" __global__ void k() { nope; }", Map.of(), "compute_90"));
         assertTrue(e.getMessage().startsWith("NVRTC could not compile broken.cu for compute_90"), e.getMessage());
