@@ -7,6 +7,10 @@ import io.eager4j.internal.Fused;
 /**
  * Adam with TF 1.x's update: lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t);
  * m = beta1 * m + (1 - beta1) * g; v = beta2 * v + (1 - beta2) * g^2; var -= lr_t * m / (sqrt(v) + eps).
+ * <pre>{@code
+ * var adam = new Adam(1e-3);
+ * Tensor loss = adam.minimize(() -> NN.softmaxCrossEntropy(x.matmul(w).add(b), y).mean());
+ * }</pre>
  */
 public class Adam extends Optimizer {
     final double lr, beta1, beta2, eps;
