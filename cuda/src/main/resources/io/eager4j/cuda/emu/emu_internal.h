@@ -38,6 +38,8 @@ std::string checkPointer(uint64_t ptr);
 std::string checkRedZones(uint64_t ptr);
 
 bool contextCurrent();
+// SUCCESS when cuInit ran and this thread has the context current, else the failure to return.
+int needContext();
 
 // Points a freshly loaded module's __syncthreads and warp hooks at the scheduler.
 void installHooks(const EmuModule& m);
