@@ -4,6 +4,7 @@ import io.eager4j.internal.Buffer;
 import io.eager4j.internal.Shapes;
 import io.eager4j.internal.UserKernel;
 import java.util.Arrays;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -31,10 +32,10 @@ import java.util.function.Function;
 public final class CustomKernel {
     private final UserKernel kernel;
     private final Function<int[][], int[]> outputShape;
-    private final java.util.function.BiFunction<Tensor[], Tensor, Tensor[]> tensorGradient;   // null: the backward kernels
+    private final BiFunction<Tensor[], Tensor, Tensor[]> tensorGradient;   // null: the backward kernels
 
     private CustomKernel(UserKernel kernel, Function<int[][], int[]> outputShape,
-                         java.util.function.BiFunction<Tensor[], Tensor, Tensor[]> tensorGradient) {
+                         BiFunction<Tensor[], Tensor, Tensor[]> tensorGradient) {
         this.kernel = kernel;
         this.outputShape = outputShape;
         this.tensorGradient = tensorGradient;
@@ -102,7 +103,7 @@ public final class CustomKernel {
         private UserKernel.Launch launch;
         private UserKernel.Body cpuForward, cpuBackward;
         private Function<int[][], int[]> outputShape = shapes -> shapes[0].clone();
-        private java.util.function.BiFunction<Tensor[], Tensor, Tensor[]> tensorGradient;
+        private BiFunction<Tensor[], Tensor, Tensor[]> tensorGradient;
 
         private Builder(String name) {
             if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -137,7 +138,7 @@ public final class CustomKernel {
          * one gradient per input, null where none): it is differentiable, so higher-order gradients
          * go through the op. Backward kernels and bodies are then not used.
          */
-        public Builder differentiableGradient(java.util.function.BiFunction<Tensor[], Tensor, Tensor[]> gradient) {
+        public Builder differentiableGradient(BiFunction<Tensor[], Tensor, Tensor[]> gradient) {
             this.tensorGradient = gradient;
             return this;
         }

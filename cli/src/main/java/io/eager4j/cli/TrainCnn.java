@@ -6,7 +6,6 @@ import io.eager4j.data.Dataset;
 import io.eager4j.examples.MnistCnn;
 import io.eager4j.io.Checkpoints;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +43,7 @@ final class TrainCnn implements Callable<Integer> {
         Progress progress = new Progress(cl.getErr(), Progress.stderrIsTerminal(), logEvery).named("train-cnn");
         PrintWriter out = progress.around(cl.getOut());
         var config = new MnistCnn.Config(steps, flags.batchSize, flags.learningRate, flags.seed, dev, logEvery, flags.checkNumerics, out,
-                flags.metrics != null || flags.plot != null ? List.of(recorded, progress) : List.of(progress), model -> {
+                flags.listeners(recorded, progress), model -> {
                     if (flags.restore == null) return;
                     try {
                         Checkpoints.restore(flags.restore, model);
@@ -56,7 +55,7 @@ final class TrainCnn implements Callable<Integer> {
                 });
         MnistCnn.Result r = MnistCnn.train(data, config);
 
-        flags.report(out, r.validationAccuracy(), r.testAccuracy(), r.trainSeconds(), steps, "images/s", recorded,
+        flags.report(out, r.validationAccuracy(), r.testAccuracy(), r.trainSeconds(), steps, true, recorded,
                 ds.title() + ", Deep-MNIST CNN");
         if (flags.save != null) {
             Checkpoints.save(flags.save, r.model());

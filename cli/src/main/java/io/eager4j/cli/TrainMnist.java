@@ -7,7 +7,6 @@ import io.eager4j.examples.SeedMnist;
 import io.eager4j.io.SafeTensors;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,11 +53,11 @@ final class TrainMnist implements Callable<Integer> {
         Progress progress = new Progress(cl.getErr(), Progress.stderrIsTerminal(), logEvery);
         PrintWriter out = progress.around(cl.getOut());
         var config = new SeedMnist.Config(steps, flags.batchSize, hidden, keepProb, flags.learningRate, flags.seed, dev, logEvery,
-                flags.checkNumerics, out, flags.metrics != null || flags.plot != null ? List.of(recorded, progress) : List.of(progress),
+                flags.checkNumerics, out, flags.listeners(recorded, progress),
                 vars -> { if (restored != null) Checkpoint.restore(restored, flags.restore, vars); });
         SeedMnist.Result r = SeedMnist.train(data, config);
 
-        flags.report(out, r.validationAccuracy(), r.testAccuracy(), r.trainSeconds(), steps, "steps/s", recorded,
+        flags.report(out, r.validationAccuracy(), r.testAccuracy(), r.trainSeconds(), steps, false, recorded,
                 ds.title() + ", seed MLP " + hidden + " hidden units");
         if (flags.save != null) {
             Map<String, String> meta = new LinkedHashMap<>();

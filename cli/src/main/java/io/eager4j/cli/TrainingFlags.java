@@ -1,9 +1,16 @@
 package io.eager4j.cli;
 
 import io.eager4j.Device;
+import io.eager4j.data.DataSets;
 import io.eager4j.data.Dataset;
+import io.eager4j.data.ReadOptions;
+import io.eager4j.examples.SeedMnist;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -105,21 +112,29 @@ final class TrainingFlags {
     }
 
     /** The dataset with one-hot labels, shuffled by --seed; refuses a batch larger than the training set. */
-    io.eager4j.data.DataSets load(CommandLine cl, Dataset ds) {
-        var data = ds.read(io.eager4j.data.ReadOptions.defaults().withDir(dataDir).withOneHot(true).withSeed(seed));
+    DataSets load(CommandLine cl, Dataset ds) {
+        var data = ds.read(ReadOptions.defaults().withDir(dataDir).withOneHot(true).withSeed(seed));
         if (batchSize > data.train().numExamples()) {
             throw usage(cl, "--batch-size " + batchSize + " is more than the " + data.train().numExamples() + " training images");
         }
         return data;
     }
 
-    /** The end-of-run lines every training command prints, and the curves when asked for. */
-    void report(java.io.PrintWriter out, double validation, double test, double seconds, int steps, String rate,
-                Metrics recorded, String title) throws java.io.IOException {
+    /** What a run reports to: the progress bar, and the recorder too when --metrics or --plot wants it. */
+    List<SeedMnist.Listener> listeners(Metrics recorded, Progress progress) {
+        return metrics != null || plot != null ? List.of(recorded, progress) : List.of(progress);
+    }
+
+    /**
+     * The end-of-run lines every training command prints (the rate in images/s or steps/s), and the
+     * curves when asked for.
+     */
+    void report(PrintWriter out, double validation, double test, double seconds, int steps, boolean perImage,
+                Metrics recorded, String title) throws IOException {
         out.println("validation accuracy = " + validation);
         out.println("test accuracy = " + test);
-        double perSecond = steps == 0 ? 0.0 : (rate.equals("images/s") ? (double) steps * batchSize : steps) / seconds;
-        out.printf(java.util.Locale.ROOT, "training time = %.2f s (%d steps, %.1f %s)%n", seconds, steps, perSecond, rate);
+        double perSecond = steps == 0 ? 0.0 : (perImage ? (double) steps * batchSize : steps) / seconds;
+        out.printf(Locale.ROOT, "training time = %.2f s (%d steps, %.1f %s)%n", seconds, steps, perSecond, perImage ? "images/s" : "steps/s");
         if (metrics != null) {
             recorded.writeCsv(metrics);
             out.println("wrote " + metrics);

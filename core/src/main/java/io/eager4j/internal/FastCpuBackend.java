@@ -265,10 +265,7 @@ public final class FastCpuBackend extends ReferenceBackend {
     @Override
     public Buffer scatterAdd(DType dtype, Buffer v, int outer, int dim, int inner, Buffer indices) {
         if (dtype != DType.FLOAT32 || outer != 1 || inner != 1) return super.scatterAdd(dtype, v, outer, dim, inner, indices);
-        int[] idx = ((CpuBuffer) indices).ints();
-        for (int i : idx) {
-            if (i < 0 || i >= dim) return super.scatterAdd(dtype, v, outer, dim, inner, indices);
-        }
-        return new CpuBuffer(FastWindows.scatterFlat(f(v), idx, dim));
+        float[] r = FastWindows.scatterFlat(f(v), ((CpuBuffer) indices).ints(), dim);
+        return r != null ? new CpuBuffer(r) : super.scatterAdd(dtype, v, outer, dim, inner, indices);
     }
 }

@@ -42,6 +42,24 @@ public record Window(int n, int h, int w, int c, int kh, int kw, int sh, int sw,
         return kh * kw * c;
     }
 
+    /** Rows [top, bottom) of the input under output row {@code oy}: the window less its padding. */
+    public int top(int oy) {
+        return Math.max(oy * sh - padTop, 0);
+    }
+
+    public int bottom(int oy) {
+        return Math.min(oy * sh - padTop + kh, h);
+    }
+
+    /** Columns [left, right) of the input under output column {@code ox}. */
+    public int left(int ox) {
+        return Math.max(ox * sw - padLeft, 0);
+    }
+
+    public int right(int ox) {
+        return Math.min(ox * sw - padLeft + kw, w);
+    }
+
     public int[] inputShape() {
         return new int[] {n, h, w, c};
     }

@@ -16,26 +16,12 @@ final class WindowReference {
 
     static double[] conv2d(double[] x, double[] f, Window g, int co) {
         double[] y = new double[g.positions() * co];
-        for (int b = 0; b < g.n(); b++) {
-            for (int oy = 0; oy < g.oh(); oy++) {
-                for (int ox = 0; ox < g.ow(); ox++) {
-                    int out = ((b * g.oh() + oy) * g.ow() + ox) * co;
-                    for (int ky = 0; ky < g.kh(); ky++) {
-                        int iy = at(oy, ky, g.sh(), g.padTop(), g.h());
-                        if (iy < 0) continue;
-                        for (int kx = 0; kx < g.kw(); kx++) {
-                            int ix = at(ox, kx, g.sw(), g.padLeft(), g.w());
-                            if (ix < 0) continue;
-                            int in = ((b * g.h() + iy) * g.w() + ix) * g.c(), fk = (ky * g.kw() + kx) * g.c() * co;
-                            for (int ci = 0; ci < g.c(); ci++) {
-                                double v = x[in + ci];
-                                for (int o = 0; o < co; o++) y[out + o] += v * f[fk + ci * co + o];
-                            }
-                        }
-                    }
-                }
+        forEachTap(g, (out, in, fk) -> {
+            for (int ci = 0; ci < g.c(); ci++) {
+                double v = x[in + ci];
+                for (int o = 0; o < co; o++) y[out * co + o] += v * f[(fk + ci) * co + o];
             }
-        }
+        });
         return y;
     }
 
@@ -94,28 +80,16 @@ final class WindowReference {
         int c = g.c();
         double[] y = new double[g.positions() * c];
         int[] arg = new int[y.length];
-        for (int p = 0; p < g.positions(); p++) {
-            int b = p / (g.oh() * g.ow()), oy = p / g.ow() % g.oh(), ox = p % g.ow();
+        java.util.Arrays.fill(arg, -1);
+        poolTaps(g, (out, in, count) -> {
             for (int ci = 0; ci < c; ci++) {
-                double best = Double.NaN;
-                int where = -1;
-                for (int ky = 0; ky < g.kh(); ky++) {
-                    int iy = at(oy, ky, g.sh(), g.padTop(), g.h());
-                    if (iy < 0) continue;
-                    for (int kx = 0; kx < g.kw(); kx++) {
-                        int ix = at(ox, kx, g.sw(), g.padLeft(), g.w());
-                        if (ix < 0) continue;
-                        int i = ((b * g.h() + iy) * g.w() + ix) * c + ci;
-                        if (where < 0 || x[i] > best) {
-                            best = x[i];
-                            where = i;
-                        }
-                    }
+                int o = out * c + ci;
+                if (arg[o] < 0 || x[in + ci] > y[o]) {
+                    y[o] = x[in + ci];
+                    arg[o] = in + ci;
                 }
-                y[p * c + ci] = best;
-                arg[p * c + ci] = where;
             }
-        }
+        });
         return new Object[] {y, arg};
     }
 
@@ -146,8 +120,7 @@ final class WindowReference {
     private static void poolTaps(Window g, PoolTap tap) {
         for (int p = 0; p < g.positions(); p++) {
             int b = p / (g.oh() * g.ow()), oy = p / g.ow() % g.oh(), ox = p % g.ow();
-            int y0 = Math.max(oy * g.sh() - g.padTop(), 0), y1 = Math.min(oy * g.sh() - g.padTop() + g.kh(), g.h());
-            int x0 = Math.max(ox * g.sw() - g.padLeft(), 0), x1 = Math.min(ox * g.sw() - g.padLeft() + g.kw(), g.w());
+            int y0 = g.top(oy), y1 = g.bottom(oy), x0 = g.left(ox), x1 = g.right(ox);
             int count = (y1 - y0) * (x1 - x0);
             for (int iy = y0; iy < y1; iy++) {
                 for (int ix = x0; ix < x1; ix++) tap.at(p, ((b * g.h() + iy) * g.w() + ix) * g.c(), count);

@@ -49,7 +49,6 @@ public final class Conv2D extends Layer {
 
     @Override
     public Tensor apply(Tensor x) {
-        Tensor y = NN.conv2d(x, kernel, strides, padding);
-        return recorded(activation == NN.RELU ? NN.biasRelu(y, bias) : activation.apply(y.add(bias)));
+        return recorded(NN.biasAndActivation(NN.conv2d(x, kernel, strides, padding), bias, activation));
     }
 }

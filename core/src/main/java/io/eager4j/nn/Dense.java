@@ -43,7 +43,6 @@ public final class Dense extends Layer {
 
     @Override
     public Tensor apply(Tensor x) {
-        Tensor y = x.matmul(kernel);
-        return recorded(activation == NN.RELU ? NN.biasRelu(y, bias) : activation.apply(y.add(bias)));
+        return recorded(NN.biasAndActivation(x.matmul(kernel), bias, activation));
     }
 }

@@ -1,7 +1,6 @@
 package io.eager4j.nn;
 
 import io.eager4j.DType;
-import io.eager4j.GradientTape;
 import io.eager4j.Tensor;
 import io.eager4j.Variable;
 import java.lang.reflect.Field;
@@ -202,9 +201,5 @@ public abstract class Layer {
     protected final Tensor recorded(Tensor out) {
         LayerSummary.record(this, out);
         return out;
-    }
-
-    static GradientTape.NoGrad noGrad() {
-        return GradientTape.noGrad();
     }
 }

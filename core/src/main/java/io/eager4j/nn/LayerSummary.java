@@ -31,7 +31,7 @@ final class LayerSummary {
         List<Row> rows = new ArrayList<>();
         ROWS.set(rows);
         Tensor out;
-        try (var ng = Layer.noGrad()) {
+        try (var ng = io.eager4j.GradientTape.noGrad()) {
             model.eval();
             out = model.apply(Tensor.zeros(dtype, shape));
         } finally {

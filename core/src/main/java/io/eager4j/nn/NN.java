@@ -47,9 +47,14 @@ public final class NN {
 
     /**
      * ReLU as a layer activation: {@code new Dense(3136, 1024, NN.RELU)}. With this constant (not
-     * another {@code NN.RELU}) a layer adds its bias and applies the ReLU in one pass.
+     * another {@code Tensor::relu}) a layer adds its bias and applies the ReLU in one pass.
      */
-    public static final java.util.function.UnaryOperator<Tensor> RELU = NN.RELU;
+    public static final java.util.function.UnaryOperator<Tensor> RELU = Tensor::relu;
+
+    /** A layer's output: activation(y + bias), in one pass for {@link #RELU}. */
+    static Tensor biasAndActivation(Tensor y, Tensor bias, java.util.function.UnaryOperator<Tensor> activation) {
+        return activation == RELU ? biasRelu(y, bias) : activation.apply(y.add(bias));
+    }
 
     /** relu(x + bias) with {@code bias} along the last axis, in one pass: a layer's bias and ReLU. */
     public static Tensor biasRelu(Tensor x, Tensor bias) {

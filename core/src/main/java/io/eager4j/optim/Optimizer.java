@@ -74,9 +74,13 @@ public abstract class Optimizer {
         for (var e : vars.entrySet()) {
             Tensor[] s = slots.get(e.getValue());
             if (s == null) continue;
-            for (int i = 0; i < s.length; i++) if (s[i] != null) out.put(e.getKey() + "/slot" + i, s[i]);
+            for (int i = 0; i < s.length; i++) if (s[i] != null) out.put(slotName(e.getKey(), i), s[i]);
         }
         return out;
+    }
+
+    private static String slotName(String variable, int slot) {
+        return variable + "/slot" + slot;
     }
 
     /** Puts back what {@link #slotTensors} gave, and the step count, so training resumes exactly. */
@@ -85,7 +89,7 @@ public abstract class Optimizer {
             Tensor[] s = new Tensor[slotCount()];
             boolean any = false;
             for (int i = 0; i < s.length; i++) {
-                Tensor t = saved.get(e.getKey() + "/slot" + i);
+                Tensor t = saved.get(slotName(e.getKey(), i));
                 if (t != null) {
                     s[i] = t.to(e.getValue().device());
                     any = true;

@@ -102,6 +102,17 @@ class LayerTest {
     }
 
     @Test
+    void reluTheConstantIsReluAndTheFusedLayerMatchesTheUnfusedOne() {
+        Tensor x = Tensor.of(new float[] {-2, -0.5f, 0, 1.5f}, 2, 2);
+        assertArrayEquals(x.relu().toFloatArray(), NN.RELU.apply(x).toFloatArray());
+        Rng.setSeed(4);
+        Dense fused = new Dense(2, 3, NN.RELU);
+        Rng.setSeed(4);
+        Dense plain = new Dense(2, 3, t -> t.relu());
+        assertArrayEquals(plain.apply(x).toFloatArray(), fused.apply(x).toFloatArray());
+    }
+
+    @Test
     void float64LayersAndEmbeddings() {
         Dense d = new Dense(null, 3, 2, x -> x, Initializers.glorotUniform(), DType.FLOAT64);
         assertEquals(DType.FLOAT64, d.apply(Tensor.ones(DType.FLOAT64, 5, 3)).dtype());

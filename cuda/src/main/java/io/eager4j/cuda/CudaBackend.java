@@ -299,7 +299,8 @@ final class CudaBackend implements Backend {
         System.arraycopy(outShapes, 0, all, inShapes.length, outShapes.length);
         StringBuilder shapes = new StringBuilder();
         for (int[] s : all) shapes.append(shapes.length() == 0 ? "" : ", ").append(Arrays.toString(s));
-        Launch launch = new Launch(k.name() + " on " + shapes);
+        String what = k.name() + " on " + shapes;
+        Launch launch = new Launch(what);
         for (Buffer b : in) launch.buf(gpu(b, k.name()));
         Buffer[] out = new Buffer[outShapes.length];
         for (int o = 0; o < out.length; o++) {
@@ -312,7 +313,7 @@ final class CudaBackend implements Backend {
             throw new IllegalStateException(k.name() + ": its launch configuration for " + shapes + " is "
                     + Arrays.toString(cfg) + "; give {grid >= 1, block in 1..1024}");
         }
-        launch.runFunction(this, f, fn + " (" + k.name() + " on " + shapes + ")", cfg[0], cfg[1]);
+        launch.runFunction(this, f, fn + " (" + what + ")", cfg[0], cfg[1]);
         return out;
     }
 }

@@ -25,6 +25,7 @@ final class Emulator {
     static final List<String> SOURCES = List.of("emu_driver.cpp", "emu_memory.cpp", "emu_module.cpp", "emu_exec.cpp",
             "emu_cublas.cpp", "emu_nvrtc.cpp");
     static final List<String> HEADERS = List.of("emu_abi.h", "emu_internal.h", "emu_shim.h");
+    private static final List<String> FILES = java.util.stream.Stream.concat(HEADERS.stream(), SOURCES.stream()).toList();
     private static final String LIBRARY = "libeager4j_cuda_emu.so";
 
     private static Path built;
@@ -49,17 +50,11 @@ final class Emulator {
         }
         Path cxx = compiler();
         StringBuilder all = new StringBuilder(cxx.toString());
-        for (String f : concat(HEADERS, SOURCES)) all.append('\n').append(f).append('\n').append(KernelCache.resource("emu/" + f));
+        for (String f : FILES) all.append('\n').append(f).append('\n').append(KernelCache.resource("emu/" + f));
         Path dir = KernelCache.userCache().resolve("cuda-emulator").resolve(KernelCache.sha256(all.toString()).substring(0, 16));
         Path lib = dir.resolve(LIBRARY);
         if (!Files.isRegularFile(lib)) build(cxx, dir, lib);
         return built = lib;
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> r = new ArrayList<>(a);
-        r.addAll(b);
-        return r;
     }
 
     /** {@code -Deager4j.cuda.cxx=PATH} or {@code EAGER4J_CXX}, else g++ on the PATH. */
@@ -85,7 +80,7 @@ final class Emulator {
             Path work = Files.createTempDirectory(dir, "build");
             List<String> cmd = new ArrayList<>(List.of(cxx.toString(), "-std=c++17", "-O2", "-shared", "-fPIC", "-pthread",
                     "-fvisibility=hidden", "-DEAGER4J_EMU_CXX=\"" + cxx + "\"", "-o", work.resolve(LIBRARY).toString()));
-            for (String f : concat(HEADERS, SOURCES)) {
+            for (String f : FILES) {
                 Files.writeString(work.resolve(f), KernelCache.resource("emu/" + f), StandardCharsets.UTF_8);
                 if (f.endsWith(".cpp")) cmd.add(work.resolve(f).toString());
             }

@@ -119,16 +119,21 @@ final class KernelCache {
         return sha256(opsHeader() + "\n" + resource(HEADER) + "\n" + resource(source) + "\n" + arch + "\n" + nvrtc);
     }
 
-    private final Map<String, MemorySegment> userFunctions = new ConcurrentHashMap<>();
+    private record UserModule(String source, String type) {}
+
+    private record UserFunction(String source, String type, String kernel) {}
+
+    // keyed by the source text itself: its hash is cached in the String, so a launch hashes nothing
+    private final Map<UserModule, MemorySegment> userModules = new ConcurrentHashMap<>();
+    private final Map<UserFunction, MemorySegment> userFunctions = new ConcurrentHashMap<>();
 
     /**
      * A user kernel's function, its source compiled with {@code -DT=<type>} on first use (cached in
      * memory and on disk like the built-in kernels); the calling thread has the context current.
      */
     MemorySegment userFunction(String op, String source, String type, String kernel) {
-        String key = sha256(source) + "/" + type + "/" + kernel;
-        return userFunctions.computeIfAbsent(key, k -> {
-            MemorySegment module = modules.computeIfAbsent(sha256(source) + "/" + type,
+        return userFunctions.computeIfAbsent(new UserFunction(source, type, kernel), k -> {
+            MemorySegment module = userModules.computeIfAbsent(new UserModule(source, type),
                     m -> Driver.loadModule(Arena.global().allocateFrom(userPtx(op + ".cu", source, type, arch))));
             return Driver.function(module, kernel);
         });
@@ -136,20 +141,16 @@ final class KernelCache {
 
     static String userPtx(String file, String source, String type, String arch) {
         Path cached = cacheDir().resolve(sha256("user\n" + source + "\nT=" + type + "\n" + arch + "\n" + Nvrtc.LIB.name()) + ".ptx");
-        try {
-            if (Files.isRegularFile(cached)) return Files.readString(cached);
-        } catch (IOException unreadable) {
-            // compile again below
-        }
-        String ptx = Nvrtc.compile(file, source, Map.of(), arch, List.of("-DT=" + type));
-        store(cached, ptx);
-        return ptx;
+        return cached(cached, () -> Nvrtc.compile(file, source, Map.of(), arch, List.of("-DT=" + type)));
     }
 
     /** PTX for one source file: from the disk cache, else compiled by NVRTC (and cached). */
     static String ptx(String source, String arch) {
-        String text = resource(source);
-        Path file = cacheDir().resolve(key(source, arch) + ".ptx");
+        return cached(cacheDir().resolve(key(source, arch) + ".ptx"), () -> compile(source, resource(source), arch));
+    }
+
+    /** The disk cache's {@code file}, or else what {@code compile} makes, stored there for next time. */
+    private static String cached(Path file, java.util.function.Supplier<String> compile) {
         try {
             if (Files.isRegularFile(file)) {
                 return Files.readString(file);
@@ -157,7 +158,7 @@ final class KernelCache {
         } catch (IOException unreadable) {
             // compile again below
         }
-        String ptx = compile(source, text, arch);
+        String ptx = compile.get();
         store(file, ptx);
         return ptx;
     }

@@ -152,8 +152,7 @@ public final class FastWindows {
     private static void maxPoolAt(float[] x, Window g, int p, float[] y, int[] arg) {
         int c = g.c();
         int b = p / (g.oh() * g.ow()), oy = p / g.ow() % g.oh(), ox = p % g.ow();
-        int y0 = Math.max(oy * g.sh() - g.padTop(), 0), y1 = Math.min(oy * g.sh() - g.padTop() + g.kh(), g.h());
-        int x0 = Math.max(ox * g.sw() - g.padLeft(), 0), x1 = Math.min(ox * g.sw() - g.padLeft() + g.kw(), g.w());
+        int y0 = g.top(oy), y1 = g.bottom(oy), x0 = g.left(ox), x1 = g.right(ox);
         int out = p * c, first = ((b * g.h() + y0) * g.w() + x0) * c;
         for (int ci = 0; ci < c; ci++) {
             y[out + ci] = x[first + ci];
@@ -174,26 +173,34 @@ public final class FastWindows {
         }
     }
 
+    /** A piece [from, to) of a loop. */
+    @FunctionalInterface
+    public interface Range {
+        void run(int from, int to);
+    }
+
     /** Runs body(from, to) over [0, n) in one piece per worker when n is large enough to pay. */
-    public void parallel(int n, java.util.function.BiConsumer<Integer, Integer> body) {
+    public void parallel(int n, Range body) {
         int threads = n >= 1 << 18 ? workers.threads() : 1, chunk = (n + threads - 1) / threads;
         if (threads == 1) {
-            body.accept(0, n);
+            body.run(0, n);
             return;
         }
-        workers.run(threads, t -> body.accept(t * chunk, Math.min(n, (t + 1) * chunk)));
+        workers.run(threads, t -> body.run(t * chunk, Math.min(n, (t + 1) * chunk)));
     }
 
     /**
      * values[j] added at idx[j] into a zero array of n (max pool's backward). Where no element is hit
      * twice (windows that do not overlap) that is a copy; otherwise the sums are made in double and
-     * rounded once, like the reference.
+     * rounded once, like the reference. Null when an index is outside [0, n): the caller's
+     * reference path decides what that means.
      */
     public static float[] scatterFlat(float[] values, int[] idx, int n) {
         float[] r = new float[n];
         long[] hit = new long[(n + 63) >>> 6];
         for (int j = 0; j < idx.length; j++) {
             int i = idx[j];
+            if (i < 0 || i >= n) return null;
             long bit = 1L << i;
             if ((hit[i >>> 6] & bit) != 0) return scatterInDouble(values, idx, n);
             hit[i >>> 6] |= bit;
@@ -204,7 +211,10 @@ public final class FastWindows {
 
     private static float[] scatterInDouble(float[] values, int[] idx, int n) {
         double[] sum = new double[n];
-        for (int j = 0; j < idx.length; j++) sum[idx[j]] += values[j];
+        for (int j = 0; j < idx.length; j++) {
+            if (idx[j] < 0 || idx[j] >= n) return null;
+            sum[idx[j]] += values[j];
+        }
         float[] r = new float[n];
         for (int i = 0; i < n; i++) r[i] = (float) sum[i];
         return r;
