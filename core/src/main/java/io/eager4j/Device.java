@@ -97,8 +97,9 @@ public final class Device {
         void close();
     }
 
+    /** The backend ops call: this device's, seen through the trace while one records on this thread. */
     Backend backend() {
-        return backend;
+        return io.eager4j.internal.Tracing.backend(backend);
     }
 
     public boolean isCpu() {

@@ -61,6 +61,7 @@ public final class Rng {
         int[] s = Tensor.checkShape(shape);
         int n = Shapes.size(s);
         Device d = Device.current();
+        traced(n);
         Tensor t = new Tensor(s, dtype, d, d.backend().random(dtype, n, normal, seed, offset, a, b));
         offset += Philox.blocks(n);
         return t;
@@ -69,9 +70,21 @@ public final class Rng {
     /** For ops that draw inside their own kernel (dropout): moves past n elements, returns where they start. */
     long claim(DType dtype, int n) {
         checkFloating(dtype);
+        traced(n);
         long start = offset;
         offset += Philox.blocks(n);
         return start;
+    }
+
+    /** Inside a trace, the draw about to be made is replayed at the generator's offset of that time. */
+    private void traced(int n) {
+        TraceRecorder r = TraceRecorder.current();
+        if (r != null) r.draw(this, offset, Philox.blocks(n));
+    }
+
+    /** A replay's draws: the generator moves on as the eager run's did. */
+    void skip(long blocks) {
+        offset += blocks;
     }
 
     private static void checkFloating(DType dtype) {

@@ -30,7 +30,7 @@ final class Shaping {
                     + x.size() + " elements) to " + Shapes.format(newShape));
         }
         if (Arrays.equals(s, x.shape)) return x;
-        Tensor out = new Tensor(s, x.dtype, x.device, x.buffer);   // immutable buffers can be shared
+        Tensor out = new Tensor(s, x.dtype, x.device, x.shareBuffer());   // immutable buffers can be shared
         if (!Autograd.active()) return out;
         return Autograd.record("reshape", out, new Tensor[] {x}, (g, n) -> new Tensor[] {g.reshape(x.shape)});
     }

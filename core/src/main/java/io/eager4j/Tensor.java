@@ -172,6 +172,12 @@ public class Tensor {
     }
 
     private Object hostArray(DType as) {
+        TraceRecorder r = TraceRecorder.current();
+        if (r != null) {
+            throw new IllegalStateException((as == DType.FLOAT32 ? "toFloatArray" : as == DType.FLOAT64 ? "item/toDoubleArray" : "toIntArray")
+                    + ": reads a tensor's value on the host inside traced function '" + r.name() + "', which a replay would not"
+                    + " repeat; return the tensor from the function and read it after call()");
+        }
         Buffer b = as == dtype ? buffer : backend().cast(dtype, buffer, as);
         return backend().toArray(as, b);
     }
@@ -191,6 +197,7 @@ public class Tensor {
 
     @Override
     public String toString() {
+        if (TraceRecorder.current() != null) return "tensor(traced, shape " + Shapes.format(shape) + ", " + dtype + ")";
         return TensorFormat.format(this);
     }
 
@@ -282,7 +289,13 @@ public class Tensor {
     // ---- autodiff
 
     /** The same value, with no gradient flowing back through it. */
-    public Tensor stopGradient() { return new Tensor(shape, dtype, device, buffer); }
+    public Tensor stopGradient() { return new Tensor(shape, dtype, device, shareBuffer()); }
+
+    /** This tensor's storage, for a new tensor that shares it: a variable remembers its value has escaped. */
+    Buffer shareBuffer() {
+        if (this instanceof Variable v) v.exposed = true;
+        return buffer;
+    }
 
     static Tensor fullLike(Tensor t, double value) {
         return new Tensor(t.shape, t.dtype, t.device, t.backend().full(t.dtype, t.size(), value));

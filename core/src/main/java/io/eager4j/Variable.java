@@ -1,7 +1,12 @@
 package io.eager4j;
 
 import io.eager4j.internal.Shapes;
+import io.eager4j.internal.Buffer;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * The one mutable thing: a named tensor whose value an optimizer replaces with {@link #assign}.
@@ -14,15 +19,42 @@ public final class Variable extends Tensor {
     private final String name;
     private final boolean trainable;
     private int version;
+    /**
+     * True when some other tensor may share the current value's storage (the initial tensor,
+     * {@link #value()}, a reshape, an assigned tensor): a replay then leaves that storage alone
+     * instead of reusing it for a later value.
+     */
+    boolean exposed = true;
 
     public Variable(String name, Tensor initial) {
         this(name, initial, true);
     }
 
     public Variable(String name, Tensor initial, boolean trainable) {
-        super(initial.shape, initial.dtype, initial.device, initial.buffer);
+        super(initial.shape, initial.dtype, initial.device, initial.shareBuffer());
         this.name = name;
         this.trainable = trainable;
+        LIVE.put(this, Boolean.TRUE);
+        TraceRecorder r = TraceRecorder.current();
+        if (r != null) r.assigned(this);   // made inside a trace from a traced value: a replay assigns it again
+    }
+
+    /** Every variable alive, so a trace can tell a variable's value from a constant. */
+    private static final Map<Variable, Boolean> LIVE = Collections.synchronizedMap(new WeakHashMap<>());
+
+    static IdentityHashMap<Buffer, Variable> byBuffer() {
+        IdentityHashMap<Buffer, Variable> m = new IdentityHashMap<>();
+        synchronized (LIVE) {
+            for (Variable v : LIVE.keySet()) m.put(v.buffer, v);
+        }
+        return m;
+    }
+
+    /** A replay's new value, checked when it was traced, and whether a result of the replay shares it. */
+    void replayed(Buffer value, boolean shared) {
+        buffer = value;
+        version++;
+        exposed = shared;
     }
 
     /** TF get_variable's default: Glorot uniform, float32, on the current device, from {@link Rng#current()}. */
@@ -53,8 +85,11 @@ public final class Variable extends Tensor {
             throw new IllegalArgumentException("assign to '" + name + "': expected " + Shapes.format(shape) + " " + dtype
                     + " on " + device + ", got " + Shapes.format(value.shape) + " " + value.dtype + " on " + value.device);
         }
-        buffer = value.buffer;
+        buffer = value.shareBuffer();
         version++;
+        exposed = true;
+        TraceRecorder r = TraceRecorder.current();
+        if (r != null) r.assigned(this);
     }
 
     /** A plain tensor holding the current value. */

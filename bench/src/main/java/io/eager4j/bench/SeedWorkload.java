@@ -13,7 +13,7 @@ import java.util.Arrays;
  * The seed workload: trains SeedMnist on real MNIST (EAGER4J_DATA or the cache) and prints the
  * training time of {@code steps} steps, data loading excluded, and the median ms/step of 500-step
  * windows after the first (warm-up) window.
- * <pre>java -cp bench/target/benchmarks.jar io.eager4j.bench.SeedWorkload [steps] [seed]</pre>
+ * <pre>java -cp bench/target/benchmarks.jar io.eager4j.bench.SeedWorkload [steps] [seed] [trace]</pre>
  */
 public final class SeedWorkload {
     private SeedWorkload() {}
@@ -21,6 +21,7 @@ public final class SeedWorkload {
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
+        boolean trace = args.length > 2 && args[2].equals("trace");
         Device cpu = Device.cpu();   // starts the backend (and its warm-up) before the data loads, as the CLI does
         DataSets mnist = Mnist.readDataSets(null, true);
         long[] stamps = new long[steps + 1];
@@ -32,7 +33,7 @@ public final class SeedWorkload {
         };
         SeedMnist.Config d = SeedMnist.Config.defaults();
         SeedMnist.Config config = new SeedMnist.Config(steps, d.batchSize(), d.hidden(), d.keepProb(), d.learningRate(), seed,
-                cpu, d.logEvery(), false, new PrintWriter(Writer.nullWriter()), java.util.List.of(timer), vars -> {});
+                cpu, d.logEvery(), false, trace, new PrintWriter(Writer.nullWriter()), java.util.List.of(timer), vars -> {});
         SeedMnist.Result r = SeedMnist.train(mnist, config);
         int windows = steps / 500;
         double[] ms = new double[Math.max(0, windows - 1)];

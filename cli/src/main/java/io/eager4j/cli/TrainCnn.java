@@ -42,7 +42,7 @@ final class TrainCnn implements Callable<Integer> {
         Metrics recorded = new Metrics();
         Progress progress = new Progress(cl.getErr(), Progress.stderrIsTerminal(), logEvery).named("train-cnn");
         PrintWriter out = progress.around(cl.getOut());
-        var config = new MnistCnn.Config(steps, flags.batchSize, flags.learningRate, flags.seed, dev, logEvery, flags.checkNumerics, out,
+        var config = new MnistCnn.Config(steps, flags.batchSize, flags.learningRate, flags.seed, dev, logEvery, flags.checkNumerics, flags.trace, out,
                 flags.listeners(recorded, progress), model -> {
                     if (flags.restore == null) return;
                     try {

@@ -53,7 +53,7 @@ final class TrainMnist implements Callable<Integer> {
         Progress progress = new Progress(cl.getErr(), Progress.stderrIsTerminal(), logEvery);
         PrintWriter out = progress.around(cl.getOut());
         var config = new SeedMnist.Config(steps, flags.batchSize, hidden, keepProb, flags.learningRate, flags.seed, dev, logEvery,
-                flags.checkNumerics, out, flags.listeners(recorded, progress),
+                flags.checkNumerics, flags.trace, out, flags.listeners(recorded, progress),
                 vars -> { if (restored != null) Checkpoint.restore(restored, flags.restore, vars); });
         SeedMnist.Result r = SeedMnist.train(data, config);
 

@@ -52,6 +52,8 @@ final class TrainingFlags {
     Path restore;
     @Option(names = "--check-numerics", description = "Stop at the first NaN or infinity, naming the tensor.")
     boolean checkNumerics;
+    @Option(names = "--trace", description = "Record the training step once and replay it (Traced): same results, less overhead.")
+    boolean trace;
     @Option(names = "--verbose", description = "Print stack traces on errors.")
     boolean verbose;
 
@@ -72,6 +74,10 @@ final class TrainingFlags {
         }
         if (logEvery(defaultLogEvery) < 1) throw usage(cl, "--log-every " + logEvery + " must be 1 or more");
         if (threads != null && threads < 1) throw usage(cl, "--threads " + threads + " must be 1 or more");
+        if (trace && checkNumerics) {
+            throw usage(cl, "--trace and --check-numerics cannot be combined: checking reads every value on the host, which a replay"
+                    + " does not do; drop one of them");
+        }
         if (dataDir != null && !Files.isDirectory(dataDir)) {
             throw usage(cl, "--data-dir " + dataDir + (Files.exists(dataDir) ? " is not a folder" : ": no such folder")
                     + "; create it (missing files are downloaded into it) or name the folder holding the MNIST files");

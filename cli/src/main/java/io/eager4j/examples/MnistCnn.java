@@ -5,6 +5,7 @@ import io.eager4j.Device;
 import io.eager4j.GradientTape;
 import io.eager4j.Rng;
 import io.eager4j.Tensor;
+import io.eager4j.Traced;
 import io.eager4j.data.Batch;
 import io.eager4j.data.DataSet;
 import io.eager4j.data.DataSets;
@@ -70,19 +71,17 @@ public final class MnistCnn {
             Adam adam = new Adam(config.learningRate());
             boolean every = config.listeners().stream().anyMatch(SeedMnist.Listener::needsBatchAccuracy);
             config.listeners().forEach(l -> l.started(config.steps()));
+            // --trace: the same step recorded once and replayed (no host reads inside: accuracy is taken after)
+            Traced traced = Traced.ofAll(xy -> step(model, adam, xy[0], xy[1]));
             long start = System.nanoTime();
             for (int step = 0; step < config.steps(); step++) {
                 Batch batch = mnist.train().nextBatch(config.batchSize());
                 Tensor x = images(batch), y = batch.labels();
-                Tensor[] logits = new Tensor[1];
-                Tensor loss = adam.minimize(() -> {
-                    logits[0] = model.apply(x);
-                    return NN.softmaxCrossEntropy(logits[0], y).mean();
-                });
-                double value = loss.item();
+                Tensor[] r = config.trace() ? traced.callAll(x, y) : step(model, adam, x, y);
+                double value = r[0].item();
                 if (config.checkNumerics()) requireFinite(step, value, model);
                 boolean log = step % config.logEvery() == 0;
-                double accuracy = log || every ? correct(logits[0], y) / (double) config.batchSize() : Double.NaN;
+                double accuracy = log || every ? correct(r[1], y) / (double) config.batchSize() : Double.NaN;
                 if (log) {
                     config.out().println("step: " + step);
                     config.out().println("accuracy = " + (float) accuracy);
@@ -95,6 +94,16 @@ public final class MnistCnn {
             model.eval();
             return new Result(accuracy(model, mnist.validation()), accuracy(model, mnist.test()), seconds, model);
         }
+    }
+
+    /** One Adam step: {loss, logits}. */
+    private static Tensor[] step(Layer model, Adam adam, Tensor x, Tensor y) {
+        Tensor[] logits = new Tensor[1];
+        Tensor loss = adam.minimize(() -> {
+            logits[0] = model.apply(x);
+            return NN.softmaxCrossEntropy(logits[0], y).mean();
+        });
+        return new Tensor[] {loss, logits[0]};
     }
 
     private static long correct(Tensor logits, Tensor labels) {
@@ -132,14 +141,14 @@ public final class MnistCnn {
 
     /** One run's settings; {@code onCreated} sees the fresh model before the first step (to restore into it). */
     public record Config(int steps, int batchSize, double learningRate, long seed, Device device, int logEvery,
-                         boolean checkNumerics, PrintWriter out, List<SeedMnist.Listener> listeners, Consumer<Layer> onCreated) {
+                         boolean checkNumerics, boolean trace, PrintWriter out, List<SeedMnist.Listener> listeners, Consumer<Layer> onCreated) {
         public Config {
             listeners = List.copyOf(listeners);
         }
 
         /** TF's tutorial: 2000 steps of 128 here (it ran 20,000 of 50), Adam 1e-3, seed 0, CPU, log every 100. */
         public static Config defaults() {
-            return new Config(2000, 128, 1e-3, 0, Device.cpu(), 100, false, new PrintWriter(System.out, true), List.of(), m -> {});
+            return new Config(2000, 128, 1e-3, 0, Device.cpu(), 100, false, false, new PrintWriter(System.out, true), List.of(), m -> {});
         }
     }
 

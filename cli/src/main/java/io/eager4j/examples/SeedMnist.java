@@ -6,6 +6,7 @@ import io.eager4j.Device;
 import io.eager4j.GradientTape;
 import io.eager4j.Rng;
 import io.eager4j.Tensor;
+import io.eager4j.Traced;
 import io.eager4j.Variable;
 import io.eager4j.data.Batch;
 import io.eager4j.data.DataSet;
@@ -37,6 +38,8 @@ public final class SeedMnist {
     private int step;                        // the seed's global step: softmax_loss prints from it
     private double batchAccuracy;            // of the latest forward (NaN unless logged or a listener needs it)
     private final boolean everyAccuracy;     // a listener wants every step's batch accuracy
+    private boolean tracedAccuracy;          // --trace: the step being traced returns its batch accuracy
+    private Tensor accuracy;                 // ... as this tensor
 
     SeedMnist(Config config) {   // package-private for tests; train() is the way in
         this.config = config;
@@ -55,6 +58,10 @@ public final class SeedMnist {
             Tensor sm = NN.softmax(x, 1);
             Tensor loss = sm.clip(1e-10, 1).log().neg().mul(y).mean();   // mean over ALL elements, as the seed
             boolean log = step % config.logEvery() == 0;
+            if (config.trace()) {   // no host reads inside a traced step: trainTraced prints after it
+                accuracy = tracedAccuracy ? sm.argmax(1).equal(y.argmax(1)).cast(DType.FLOAT32).mean() : null;
+                return CustomGradient.result(loss, dy -> new Tensor[] {sm.sub(y), null});
+            }
             // five more ops a step (~15 us of ~750): only when printed or asked for
             batchAccuracy = log || everyAccuracy ? sm.argmax(1).equal(y.argmax(1)).cast(DType.FLOAT32).mean().item() : Double.NaN;
             if (log) {
@@ -93,6 +100,10 @@ public final class SeedMnist {
             Optimizer optimizer = new Adam(config.learningRate());
             config.listeners().forEach(l -> l.started(config.steps()));
             long start = System.nanoTime();
+            if (config.trace()) {
+                m.trainTraced(mnist, optimizer);
+                return m.finish(mnist, start);
+            }
             for (m.step = 0; m.step < config.steps(); m.step++) {
                 Batch batch = mnist.train().nextBatch(config.batchSize());
                 Tensor x = batch.images();
@@ -103,9 +114,42 @@ public final class SeedMnist {
                 double value = loss.item();
                 for (Listener l : config.listeners()) l.step(m.step, value, m.batchAccuracy);
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            config.listeners().forEach(Listener::finished);
-            return new Result(m.accuracy(mnist.validation()), m.accuracy(mnist.test()), seconds, m.variables());
+            return m.finish(mnist, start);
+        }
+    }
+
+    private Result finish(DataSets mnist, long start) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        config.listeners().forEach(Listener::finished);
+        return new Result(accuracy(mnist.validation()), accuracy(mnist.test()), seconds, variables());
+    }
+
+    /**
+     * {@code --trace}: the same step as a {@link Traced} function, recorded once and replayed. Steps
+     * that print (or feed a listener) run a second trace that also returns the batch accuracy.
+     */
+    private void trainTraced(DataSets mnist, Optimizer optimizer) {
+        Traced[] traced = new Traced[2];
+        for (int withAccuracy = 0; withAccuracy < 2; withAccuracy++) {
+            boolean acc = withAccuracy == 1;
+            traced[withAccuracy] = Traced.ofAll(xy -> {
+                tracedAccuracy = acc;
+                Tensor loss = optimizer.minimize(() -> softmaxLoss(model(xy[0], config.keepProb()), xy[1]));
+                return new Tensor[] {loss, accuracy};
+            });
+        }
+        for (step = 0; step < config.steps(); step++) {
+            Batch batch = mnist.train().nextBatch(config.batchSize());
+            boolean log = step % config.logEvery() == 0;
+            Tensor[] r = traced[log || everyAccuracy ? 1 : 0].callAll(batch.images(), batch.labels());
+            double loss = r[0].item();
+            batchAccuracy = r[1] == null ? Double.NaN : r[1].item();
+            if (log) {
+                config.out().println("step: " + step);
+                config.out().println("accuracy = " + (float) batchAccuracy);
+                config.out().println("loss = " + (float) loss);
+            }
+            for (Listener l : config.listeners()) l.step(step, loss, batchAccuracy);
         }
     }
 
@@ -188,7 +232,7 @@ public final class SeedMnist {
      * sees the fresh variables before the first step (to restore a checkpoint into them).
      */
     public record Config(int steps, int batchSize, int hidden, double keepProb, double learningRate, long seed,
-                         Device device, int logEvery, boolean checkNumerics, PrintWriter out,
+                         Device device, int logEvery, boolean checkNumerics, boolean trace, PrintWriter out,
                          List<Listener> listeners, Consumer<List<Variable>> onCreated) {
         public Config {
             listeners = List.copyOf(listeners);
@@ -196,7 +240,7 @@ public final class SeedMnist {
 
         /** The seed's: 3000 steps of 128, 150 hidden units, keep 0.75, Adam 1e-3, seed 0, CPU, log every 500. */
         public static Config defaults() {
-            return new Config(3000, 128, 150, 0.75, 1e-3, 0, Device.cpu(), 500, false,
+            return new Config(3000, 128, 150, 0.75, 1e-3, 0, Device.cpu(), 500, false, false,
                     new PrintWriter(System.out, true), List.of(), vars -> {});
         }
     }

@@ -25,7 +25,7 @@ class SeedMnistTest {
     private final StringWriter printed = new StringWriter();
 
     private SeedMnist seed(int logEvery) {
-        return new SeedMnist(new SeedMnist.Config(1, 2, 150, 0.75, 1e-3, 0, Device.cpu(), logEvery, false,
+        return new SeedMnist(new SeedMnist.Config(1, 2, 150, 0.75, 1e-3, 0, Device.cpu(), logEvery, false, false,
                 new PrintWriter(printed, true), List.of(), v -> {}));
     }
 
@@ -95,8 +95,27 @@ class SeedMnistTest {
         assertEquals(alone.get(0), every.get(0));   // same seed, same batches: the same numbers
     }
 
+    @Test
+    void tracedTrainingPrintsAndEndsBitForBitAsEager() {
+        List<String> runs = new ArrayList<>();
+        List<List<float[]>> weights = new ArrayList<>();
+        for (boolean trace : new boolean[] {false, true}) {
+            DataSets mnist = Mnist.readDataSets(RealData.folder(Dataset.MNIST, "EAGER4J_DATA", null), true);   // same batches
+            StringWriter out = new StringWriter();
+            List<Double> losses = new ArrayList<>();
+            var c = new SeedMnist.Config(25, 32, 150, 0.75, 1e-3, 1, Device.cpu(), 10, false, trace, new PrintWriter(out, true),
+                    List.of((step, loss, accuracy) -> losses.add(loss)), v -> {});
+            SeedMnist.Result r = SeedMnist.train(mnist, c);
+            runs.add(out + " losses " + losses + " test " + r.testAccuracy());
+            weights.add(r.variables().stream().map(Tensor::toFloatArray).toList());
+        }
+        assertEquals(runs.get(0), runs.get(1));
+        assertTrue(runs.get(1).contains("step: 20\naccuracy = "), runs.get(1));
+        for (int i = 0; i < 4; i++) assertArrayEquals(weights.get(0).get(i), weights.get(1).get(i));
+    }
+
     private static SeedMnist.Config config(int steps, List<SeedMnist.Listener> listeners) {
-        return new SeedMnist.Config(steps, 32, 150, 0.75, 1e-3, 1, Device.cpu(), 2, false,
+        return new SeedMnist.Config(steps, 32, 150, 0.75, 1e-3, 1, Device.cpu(), 2, false, false,
                 new PrintWriter(Writer.nullWriter()), listeners, v -> {});
     }
 }

@@ -39,7 +39,7 @@ public final class FastCpuBackend extends ReferenceBackend {
     @Override
     public Buffer full(DType dtype, int n, double value) {
         if (dtype != DType.FLOAT32) return super.full(dtype, n, value);
-        float[] r = new float[n];
+        float[] r = Alloc.floats(n);
         if (value != 0) Arrays.fill(r, (float) value);
         return new CpuBuffer(r);
     }
@@ -47,7 +47,7 @@ public final class FastCpuBackend extends ReferenceBackend {
     @Override
     public Buffer unary(Unary op, DType dtype, Buffer x) {
         if (dtype != DType.FLOAT32) return super.unary(op, dtype, x);
-        float[] a = f(x), r = new float[a.length];
+        float[] a = f(x), r = Alloc.floatsOverwritten(a.length);
         switch (op) {
             case NEG -> { for (int i = 0; i < a.length; i++) r[i] = -a[i]; }
             case EXP -> Kernels.exp(a, r);
@@ -65,7 +65,7 @@ public final class FastCpuBackend extends ReferenceBackend {
     @Override
     public Buffer clip(DType dtype, Buffer x, double lo, double hi) {
         if (dtype != DType.FLOAT32) return super.clip(dtype, x, lo, hi);
-        float[] a = f(x), r = new float[a.length];
+        float[] a = f(x), r = Alloc.floatsOverwritten(a.length);
         float l = (float) lo, h = (float) hi;
         for (int i = 0; i < a.length; i++) r[i] = Math.min(Math.max(a[i], l), h);
         return new CpuBuffer(r);
@@ -80,11 +80,11 @@ public final class FastCpuBackend extends ReferenceBackend {
         int cols = out.length == 0 ? 1 : out[out.length - 1];
         float[] x = f(a), y = f(b);
         if (op.isComparison()) {
-            byte[] r = new byte[n];
+            byte[] r = Alloc.bytes(n);
             Kernels.compare(op, x, la, y, lb, r, cols);
             return new CpuBuffer(r);
         }
-        float[] r = new float[n];
+        float[] r = Alloc.floatsOverwritten(n);
         Kernels.binary(op, x, la, y, lb, r, cols);
         return new CpuBuffer(r);
     }
@@ -134,7 +134,7 @@ public final class FastCpuBackend extends ReferenceBackend {
         for (int d = 0; d < first; d++) outer *= shape[d];
         for (int d = first; d <= last; d++) mid *= shape[d];
         for (int d = last + 1; d < shape.length; d++) inner *= shape[d];
-        float[] r = new float[outer * inner];
+        float[] r = Alloc.floats(outer * inner);
         Kernels.reduce(op == Reduce.SUM, a, r, outer, mid, inner);
         return new CpuBuffer(r);
     }
@@ -143,7 +143,7 @@ public final class FastCpuBackend extends ReferenceBackend {
     public Buffer broadcastTo(DType dtype, Buffer x, int[] shape, int[] out) {
         Layout l = dtype == DType.FLOAT32 ? Layout.of(shape, out) : null;
         if (l == null) return super.broadcastTo(dtype, x, shape, out);
-        float[] a = f(x), r = new float[Shapes.size(out)];
+        float[] a = f(x), r = Alloc.floatsOverwritten(Shapes.size(out));
         int cols = out.length == 0 ? 1 : out[out.length - 1];
         switch (l) {   // whole runs copied or filled: no index arithmetic per element
             case FULL -> System.arraycopy(a, 0, r, 0, r.length);
@@ -157,7 +157,7 @@ public final class FastCpuBackend extends ReferenceBackend {
     @Override
     public Buffer matmul(DType dtype, Buffer a, Buffer b, int batch, int m, int n, int k, boolean transA, boolean transB) {
         if (dtype != DType.FLOAT32) return super.matmul(dtype, a, b, batch, m, n, k, transA, transB);
-        float[] x = f(a), y = f(b), r = new float[batch * m * n];
+        float[] x = f(a), y = f(b), r = Alloc.floats(batch * m * n);
         for (int p = 0; p < batch; p++) {
             gemm.sgemm(transA, transB, m, n, k, x, p * m * k, y, p * k * n, r, p * m * n, false);
         }
@@ -187,15 +187,16 @@ public final class FastCpuBackend extends ReferenceBackend {
         // moments updated in place (the SPI allows it): two fewer arrays to allocate and zero nearly
         // halve the update's time. Not when a buffer comes twice, as the shared zeros of the first step do.
         boolean inPlace = mm != vv && mm != w && vv != w && mm != gg && vv != gg;
-        float[] w2 = new float[w.length], m2 = inPlace ? mm : new float[w.length], v2 = inPlace ? vv : new float[w.length];
-        Kernels.adam(w, mm, vv, gg, w2, m2, v2, lrT, b1, b2, eps);   // split over two threads: no faster
+        float[] w2 = Alloc.floatsOverwritten(w.length);
+        float[] m2 = inPlace ? mm : Alloc.floatsOverwritten(w.length), v2 = inPlace ? vv : Alloc.floatsOverwritten(w.length);
+        Kernels.adam(w, mm, vv, gg, w2, m2, v2, lrT, b1, b2, eps);   // split over two threads: no faster (again in a trace)
         return new Buffer[] {new CpuBuffer(w2), inPlace ? m : new CpuBuffer(m2), inPlace ? v : new CpuBuffer(v2)};
     }
 
     @Override
     public Buffer random(DType dtype, int n, boolean normal, long seed, long offset, double a, double b) {
         if (dtype != DType.FLOAT32 || normal) return super.random(dtype, n, normal, seed, offset, a, b);
-        float[] r = new float[n];
+        float[] r = Alloc.floatsOverwritten(n);
         PhiloxVector.uniform(r, seed, offset, a, b);
         return new CpuBuffer(r);
     }
@@ -203,7 +204,7 @@ public final class FastCpuBackend extends ReferenceBackend {
     @Override
     public Buffer[] dropout(DType dtype, Buffer x, double keepProb, long seed, long offset) {
         if (dtype != DType.FLOAT32) return super.dropout(dtype, x, keepProb, seed, offset);
-        float[] a = f(x), y = new float[a.length], mask = new float[a.length];
+        float[] a = f(x), y = Alloc.floatsOverwritten(a.length), mask = Alloc.floatsOverwritten(a.length);
         // one pass instead of five; keepProb and 1/keepProb rounded to float as the scalars of the composition
         PhiloxVector.dropout(a, y, mask, seed, offset, (float) keepProb, (float) (1 / keepProb));
         return new Buffer[] {new CpuBuffer(y), new CpuBuffer(mask)};
@@ -212,13 +213,13 @@ public final class FastCpuBackend extends ReferenceBackend {
     @Override
     public Buffer biasRelu(DType dtype, Buffer x, int[] shape, Buffer bias) {
         if (dtype != DType.FLOAT32) return super.biasRelu(dtype, x, shape, bias);
-        float[] a = f(x), b = f(bias), r = new float[a.length];
+        float[] a = f(x), b = f(bias), r = Alloc.floatsOverwritten(a.length);
         int cols = b.length;
         windows.parallel(a.length / cols, (from, to) -> {
             for (int at = from * cols; at < to * cols; at += cols) {
                 for (int j = 0; j < cols; j++) {
-                    float v = a[at + j] + b[j];
-                    r[at + j] = v > 0 ? v : 0f;   // NaN -> 0, as relu
+                    int v = Float.floatToRawIntBits(a[at + j] + b[j]);   // relu's branchless form (Kernels.relu): NaN -> 0
+                    r[at + j] = Float.intBitsToFloat(v & (-v >> 31) & ((v - 0x7f800001) >> 31));
                 }
             }
         });
@@ -228,9 +229,10 @@ public final class FastCpuBackend extends ReferenceBackend {
     @Override
     public Buffer reluGrad(DType dtype, Buffer g, Buffer out) {
         if (dtype != DType.FLOAT32) return super.reluGrad(dtype, g, out);
-        float[] a = f(g), o = f(out), r = new float[a.length];
+        float[] a = f(g), o = f(out), r = Alloc.floatsOverwritten(a.length);
         windows.parallel(a.length, (from, to) -> {
-            for (int i = from; i < to; i++) r[i] = a[i] * (o[i] > 0 ? 1f : 0f);   // a product, as g * sign(out): inf * 0 is NaN
+            // a product, as g * sign(out): inf * 0 is NaN. The mask without a branch: 1f where out > 0 (out >= +0 from relu)
+            for (int i = from; i < to; i++) r[i] = a[i] * Float.intBitsToFloat(-Float.floatToRawIntBits(o[i]) >> 31 & 0x3f800000);
         });
         return new CpuBuffer(r);
     }

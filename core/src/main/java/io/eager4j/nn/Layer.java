@@ -67,8 +67,9 @@ public abstract class Layer {
         return getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** Training or inference mode; a trace that asked is replayed only in the same mode. */
     public boolean isTraining() {
-        return training;
+        return io.eager4j.internal.Tracing.guard(training, () -> training);
     }
 
     /** Training mode for this layer and every layer inside it (the default). */

@@ -3,6 +3,7 @@ package io.eager4j.optim;
 import io.eager4j.Tensor;
 import io.eager4j.Variable;
 import io.eager4j.internal.Fused;
+import io.eager4j.internal.Tracing;
 
 /**
  * Adam with TF 1.x's update: lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t);
@@ -39,7 +40,9 @@ public class Adam extends Optimizer {
 
     /** {@code from} minus this step's Adam update, in one fused pass; updates the moments. */
     final Tensor step(Tensor from, Tensor g, Tensor[] slots, long t) {
-        Tensor[] r = Fused.ops().adam(from, slots[0], slots[1], g, lrT(t), beta1, beta2, eps);
+        // the bias correction changes every step: a replay computes it from the step count again
+        double lrT = Tracing.dynamic(lrT(t), () -> lrT(steps()));
+        Tensor[] r = Fused.ops().adam(from, slots[0], slots[1], g, lrT, beta1, beta2, eps);
         slots[0] = r[1];
         slots[1] = r[2];
         return r[0];

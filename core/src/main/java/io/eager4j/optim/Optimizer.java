@@ -3,6 +3,7 @@ package io.eager4j.optim;
 import io.eager4j.GradientTape;
 import io.eager4j.Tensor;
 import io.eager4j.Variable;
+import io.eager4j.internal.Tracing;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public abstract class Optimizer {
-    private final Map<Variable, Tensor[]> slots = new IdentityHashMap<>();
+    private final Map<Variable, Variable[]> slots = new IdentityHashMap<>();   // state: variables, so traces see it
     private long steps;
 
     /**
@@ -46,6 +47,7 @@ public abstract class Optimizer {
             throw new IllegalArgumentException("applyGradients: " + vars.size() + " variables but " + grads.size() + " gradients");
         }
         steps++;
+        Tracing.onReplay(() -> steps++);
         try (var ng = GradientTape.noGrad()) {
             for (int i = 0; i < vars.size(); i++) {
                 Variable v = vars.get(i);
@@ -55,9 +57,24 @@ public abstract class Optimizer {
                     throw new IllegalArgumentException("applyGradients: gradient for '" + v.name() + "' has shape "
                             + java.util.Arrays.toString(g.shape()) + ", variable has " + java.util.Arrays.toString(v.shape()));
                 }
-                v.assign(update(v, g.cast(v.dtype()), slots.computeIfAbsent(v, k -> new Tensor[slotCount()]), steps));
+                Variable[] state = slots.computeIfAbsent(v, this::zeroSlots);
+                Tensor[] values = new Tensor[state.length];
+                for (int s = 0; s < values.length; s++) values[s] = state[s];
+                v.assign(update(v, g.cast(v.dtype()), values, steps));
+                for (int s = 0; s < values.length; s++) if (values[s] != state[s]) state[s].assign(values[s]);
             }
         }
+    }
+
+    /** Zeros shaped like v, one per slot: made outside any trace, which then reads and assigns them. */
+    private Variable[] zeroSlots(Variable v) {
+        return Tracing.outside(() -> {
+            Variable[] s = new Variable[slotCount()];
+            try (var onV = v.device().use()) {   // made where v lives, not copied there
+                for (int i = 0; i < s.length; i++) s[i] = new Variable(slotName(v.name(), i), Tensor.zeros(v.dtype(), v.shape()), false);
+            }
+            return s;
+        });
     }
 
     /** Number of steps applied so far. */
@@ -72,9 +89,9 @@ public abstract class Optimizer {
     public Map<String, Tensor> slotTensors(Map<String, Variable> vars) {
         Map<String, Tensor> out = new java.util.LinkedHashMap<>();
         for (var e : vars.entrySet()) {
-            Tensor[] s = slots.get(e.getValue());
+            Variable[] s = slots.get(e.getValue());
             if (s == null) continue;
-            for (int i = 0; i < s.length; i++) if (s[i] != null) out.put(slotName(e.getKey(), i), s[i]);
+            for (int i = 0; i < s.length; i++) out.put(slotName(e.getKey(), i), s[i].value());
         }
         return out;
     }
@@ -86,16 +103,15 @@ public abstract class Optimizer {
     /** Puts back what {@link #slotTensors} gave, and the step count, so training resumes exactly. */
     public void restoreSlots(Map<String, Variable> vars, Map<String, Tensor> saved, long steps) {
         for (var e : vars.entrySet()) {
-            Tensor[] s = new Tensor[slotCount()];
-            boolean any = false;
-            for (int i = 0; i < s.length; i++) {
+            Variable v = e.getValue();
+            Variable[] s = null;
+            for (int i = 0; i < slotCount(); i++) {
                 Tensor t = saved.get(slotName(e.getKey(), i));
-                if (t != null) {
-                    s[i] = t.to(e.getValue().device());
-                    any = true;
-                }
+                if (t == null) continue;
+                if (s == null) s = zeroSlots(v);
+                s[i].assign(t.to(v.device()));
             }
-            if (any) slots.put(e.getValue(), s);
+            if (s != null) slots.put(v, s);
         }
         this.steps = steps;
     }
@@ -106,11 +122,8 @@ public abstract class Optimizer {
     /** The variable's new value. {@code slots} hold this optimizer's state for v; {@code t} counts from 1. */
     protected abstract Tensor update(Variable v, Tensor g, Tensor[] slots, long t);
 
-    /** Slot {@code i} or zeros shaped like v. */
+    /** Slot {@code i}: zeros shaped like v until first written. */
     protected static Tensor slot(Tensor[] slots, int i, Variable v) {
-        if (slots[i] != null) return slots[i];
-        try (var onV = v.device().use()) {   // made where v lives, not copied there
-            return Tensor.zeros(v.dtype(), v.shape());
-        }
+        return slots[i];
     }
 }

@@ -1,5 +1,6 @@
 package io.eager4j.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,7 @@ import io.eager4j.CustomGradient;
 import io.eager4j.Device;
 import io.eager4j.Rng;
 import io.eager4j.Tensor;
+import io.eager4j.Traced;
 import io.eager4j.Variable;
 import io.eager4j.nn.NN;
 import io.eager4j.optim.Adam;
@@ -31,6 +33,10 @@ class GpuSeedStepTest {
     }
 
     static Run train(Device device, float[] images, int[] labels, int steps) {
+        return train(device, images, labels, steps, false);
+    }
+
+    static Run train(Device device, float[] images, int[] labels, int steps, boolean traced) {
         Rng.setSeed(1234);
         try (var scope = device.use()) {
             Variable w0 = Variable.create("W0", 784, 150), b0 = Variable.create("b0", 150);
@@ -39,12 +45,14 @@ class GpuSeedStepTest {
             Tensor y = Tensor.of(labels, 128).oneHot(10);
             Adam adam = new Adam(1e-3);
             List<Double> losses = new ArrayList<>();
-            for (int step = 0; step < steps; step++) {
-                Tensor loss = adam.minimize(() -> {
-                    Tensor h = x.matmul(w0).add(b0).relu();
-                    h = NN.dropout(h, 0.75, Rng.current());
-                    return softmaxLoss(h.matmul(w1).add(b1), y);
-                });
+            java.util.function.BiFunction<Tensor, Tensor, Tensor> step = (xs, ys) -> adam.minimize(() -> {
+                Tensor h = xs.matmul(w0).add(b0).relu();
+                h = NN.dropout(h, 0.75, Rng.current());
+                return softmaxLoss(h.matmul(w1).add(b1), ys);
+            });
+            Traced replay = Traced.of(step);
+            for (int s = 0; s < steps; s++) {
+                Tensor loss = traced ? replay.call(x, y) : step.apply(x, y);
                 assertEquals(device, loss.device());
                 losses.add(loss.item());
             }
@@ -52,6 +60,20 @@ class GpuSeedStepTest {
             for (Variable v : List.of(w0, b0, w1, b1)) weights.add(v.toFloatArray());
             return new Run(losses, weights);
         }
+    }
+
+    /** Replays on the GPU run the same kernels on the same values: the same bits as eager steps there. */
+    @Test
+    void tracedStepsOnGpuGiveTheEagerBits() {
+        Device gpu = GpuSupport.device();
+        java.util.Random r = new java.util.Random(8);
+        float[] images = new float[128 * 784];
+        int[] labels = new int[128];
+        for (int i = 0; i < images.length; i++) images[i] = r.nextFloat();
+        for (int i = 0; i < labels.length; i++) labels[i] = r.nextInt(10);
+        Run eager = train(gpu, images, labels, 4, false), traced = train(gpu, images, labels, 4, true);
+        assertEquals(eager.losses(), traced.losses());
+        for (int v = 0; v < 4; v++) assertArrayEquals(eager.weights().get(v), traced.weights().get(v));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.eager4j.internal.cpu;
 
+import io.eager4j.internal.Alloc;
 import io.eager4j.internal.Window;
 
 /**
@@ -90,7 +91,7 @@ public final class FastWindows {
     }
 
     public float[] conv2d(float[] x, float[] f, Window g, int co) {
-        float[] y = new float[g.positions() * co];
+        float[] y = Alloc.floats(g.positions() * co);
         int per = g.oh() * g.ow(), k = g.patch(), tile = tile(g);
         workers.run(tiles(g, tile), t -> {
             int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
@@ -102,7 +103,7 @@ public final class FastWindows {
     }
 
     public float[] conv2dInputGrad(float[] dy, float[] f, Window g, int co) {
-        float[] dx = new float[g.n() * g.h() * g.w() * g.c()];
+        float[] dx = Alloc.floats(g.n() * g.h() * g.w() * g.c());
         int per = g.oh() * g.ow(), k = g.patch(), tile = tile(g);
         workers.run(tiles(g, tile), t -> {
             int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
@@ -140,8 +141,8 @@ public final class FastWindows {
     /** {y, argmax}: the first maximum in window order wins, as the reference. Images run in parallel. */
     public Object[] maxPool(float[] x, Window g) {
         int c = g.c(), per = g.oh() * g.ow();
-        float[] y = new float[g.positions() * c];
-        int[] arg = new int[y.length];
+        float[] y = Alloc.floats(g.positions() * c);
+        int[] arg = Alloc.ints(y.length);
         int threads = workers.threads(), chunk = (g.n() + threads - 1) / threads;
         workers.run(threads, t -> {
             for (int p = t * chunk * per, end = Math.min(g.n(), (t + 1) * chunk) * per; p < end; p++) maxPoolAt(x, g, p, y, arg);

@@ -1,0 +1,278 @@
+package io.eager4j;
+
+import io.eager4j.TraceRecorder.Dynamic;
+import io.eager4j.TraceRecorder.Reg;
+import io.eager4j.TraceRecorder.Regs;
+import io.eager4j.TraceRecorder.RngOffset;
+import io.eager4j.internal.Alloc;
+import io.eager4j.internal.Backend;
+import io.eager4j.internal.Buffer;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A recorded step, ready to replay: backend calls over numbered registers, host steps between them,
+ * the variables it writes back and the results it returns. Replaying makes no tensors but the
+ * results, no tape nodes and no checks; calls nothing uses are dropped, and CPU arrays that do not
+ * outlive the step come from a plan that reuses them by liveness ({@link TracePlan}).
+ */
+final class TraceProgram {
+    /** One step of the program. */
+    interface Op {
+        void run(Buffer[] regs, long[] rngBase);
+
+        /** Registers read. */
+        int[] inputs();
+
+        /** Registers written. */
+        int[] outputs();
+    }
+
+    /** Host state changed again at this point (an optimizer's step count). */
+    record Host(Runnable step) implements Op {
+        public void run(Buffer[] regs, long[] rngBase) {
+            step.run();
+        }
+
+        public int[] inputs() {
+            return new int[0];
+        }
+
+        public int[] outputs() {
+            return new int[0];
+        }
+    }
+
+    /** A backend call: its argument template with registers, dynamic scalars and random offsets marked. */
+    record Call(Backend backend, Method method, Object[] template, int[] outputs) implements Op {
+        public void run(Buffer[] regs, long[] rngBase) {
+            Object[] args = template.clone();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case Reg r -> args[i] = regs[r.index()];
+                    case Regs r -> {
+                        Buffer[] bs = new Buffer[r.indices().length];
+                        for (int j = 0; j < bs.length; j++) bs[j] = regs[r.indices()[j]];
+                        args[i] = bs;
+                    }
+                    case Dynamic d -> args[i] = d.value().getAsDouble();
+                    case RngOffset o -> args[i] = rngBase[o.rng()] + o.delta();
+                    case null, default -> { }
+                }
+            }
+            Object result;
+            try {
+                result = method.invoke(backend, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+            if (result instanceof Buffer b) {
+                regs[outputs[0]] = b;
+            } else {
+                Buffer[] bs = (Buffer[]) result;
+                for (int j = 0; j < outputs.length; j++) regs[outputs[j]] = bs[j];
+            }
+        }
+
+        public int[] inputs() {
+            List<Integer> in = new ArrayList<>();
+            for (Object a : template) {
+                if (a instanceof Reg r) in.add(r.index());
+                if (a instanceof Regs r) for (int i : r.indices()) in.add(i);
+            }
+            return in.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        /** The op and its shapes, such as {@code matmul float32 128x784 . 784x150}. */
+        String op() {
+            StringBuilder s = new StringBuilder(method.getName());
+            for (Object a : template) {
+                if (a instanceof Enum<?> e) s.append(' ').append(e.name().toLowerCase(java.util.Locale.ROOT));
+                else if (a instanceof int[] shape) s.append(' ').append(java.util.Arrays.toString(shape));
+                else if (a instanceof Integer n) s.append(' ').append(n);
+            }
+            return s.toString();
+        }
+    }
+
+    record Result(int register, int[] shape, DType dtype, Device device) {}
+
+    private final String name;
+    private final Object[] sources;
+    private final Op[] code;
+    private final Variable[] written;
+    private final int[] writtenFrom;
+    private final Result[] results;
+    private final Rng[] rngs;
+    private final boolean[] rngIsCurrent;
+    private final long[] rngAdvance;
+    private final BooleanSupplier[] guards;
+    private final boolean[] guardValues;
+    private final TracePlan plan;
+    private final Object[] lastWritten;   // per written variable: the array this program last gave it
+    private final long[] profile;         // -Deager4j.trace.profile=true: nanoseconds per op, printed at exit
+    private long replays;
+
+    TraceProgram(TraceRecorder rec, Tensor[] out) {
+        this.name = rec.name;
+        this.sources = rec.sources.toArray();
+        this.results = new Result[out.length];
+        for (int i = 0; i < out.length; i++) {
+            results[i] = out[i] == null ? null : new Result(rec.register(out[i].buffer), out[i].shape, out[i].dtype, out[i].device);
+        }
+        this.written = rec.writeBack.keySet().toArray(new Variable[0]);
+        this.writtenFrom = rec.writeBack.values().stream().mapToInt(Integer::intValue).toArray();
+        this.rngs = rec.rngs.toArray(new Rng[0]);
+        this.rngIsCurrent = new boolean[rngs.length];
+        this.rngAdvance = new long[rngs.length];
+        for (int i = 0; i < rngs.length; i++) {
+            rngIsCurrent[i] = rec.rngIsCurrent.get(i);
+            rngAdvance[i] = rec.rngSpan.get(i)[1] - rec.rngSpan.get(i)[0];
+        }
+        this.guards = rec.guards.toArray(new BooleanSupplier[0]);
+        this.guardValues = new boolean[guards.length];
+        for (int i = 0; i < guards.length; i++) guardValues[i] = rec.guardValues.get(i);
+
+        boolean[] escapes = new boolean[sources.length];
+        for (Result r : results) if (r != null) escapes[r.register()] = true;
+        for (int r : writtenFrom) escapes[r] = true;
+        List<Op> kept = new ArrayList<>();
+        List<List<Object>> keptAllocations = new ArrayList<>();
+        liveOps(rec.code, escapes, rec.allocations, kept, keptAllocations);
+        List<Op> fused = TraceFusion.fuse(kept, keptAllocations, escapes);
+        this.code = fused.toArray(new Op[0]);
+        boolean[] isResult = new boolean[sources.length];
+        for (Result r : results) if (r != null) isResult[r.register()] = true;
+        this.plan = new TracePlan(code, keptAllocations, rec.registerArrays, escapes, writtenFrom, isResult);
+        this.lastWritten = new Object[written.length];
+        this.profile = Boolean.getBoolean("eager4j.trace.profile") ? new long[code.length] : null;
+        if (profile != null) Runtime.getRuntime().addShutdownHook(new Thread(this::printProfile));
+    }
+
+    /** Keeps host steps and the calls whose results are needed, walking back from what escapes. */
+    private static void liveOps(List<Op> code, boolean[] escapes, List<List<Object>> allocations,
+                                List<Op> kept, List<List<Object>> keptAllocations) {
+        boolean[] needed = escapes.clone();
+        boolean[] keep = new boolean[code.size()];
+        for (int i = code.size() - 1; i >= 0; i--) {
+            Op op = code.get(i);
+            boolean live = op instanceof Host;
+            for (int r : op.outputs()) live |= needed[r];
+            if (!live) continue;
+            keep[i] = true;
+            for (int r : op.inputs()) needed[r] = true;
+        }
+        for (int i = 0; i < code.size(); i++) {
+            if (!keep[i]) continue;
+            kept.add(code.get(i));
+            keptAllocations.add(allocations.get(i));
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    int size() {
+        return code.length;
+    }
+
+    TracePlan plan() {
+        return plan;
+    }
+
+    /** True when every mode the trace branched on has the value it had. */
+    boolean guardsHold() {
+        for (int i = 0; i < guards.length; i++) if (guards[i].getAsBoolean() != guardValues[i]) return false;
+        return true;
+    }
+
+    synchronized Tensor[] run(Tensor[] args) {
+        Buffer[] regs = new Buffer[sources.length];
+        for (int r = 0; r < sources.length; r++) {
+            switch (sources[r]) {
+                case Integer arg -> regs[r] = args[arg].buffer;
+                case Variable v -> regs[r] = v.buffer;
+                case Buffer constant -> regs[r] = constant;
+                case null -> { }
+                default -> throw new IllegalStateException("register source " + sources[r]);
+            }
+        }
+        Rng[] rng = new Rng[rngs.length];
+        long[] base = new long[rngs.length];
+        for (int i = 0; i < rng.length; i++) {
+            rng[i] = rngIsCurrent[i] ? Rng.current() : rngs[i];
+            base[i] = rng[i].offset();
+        }
+        Alloc.enter();
+        try {
+            for (int i = 0; i < code.length; i++) {
+                Alloc.plan(plan.arrays(i));
+                long t0 = profile == null ? 0 : System.nanoTime();
+                code[i].run(regs, base);
+                if (profile != null) profile[i] += System.nanoTime() - t0;
+                plan.after(i);
+            }
+            replays++;
+        } finally {
+            Alloc.exit();
+        }
+        writeBack(regs);
+        for (int i = 0; i < rng.length; i++) rng[i].skip(rngAdvance[i]);
+        Tensor[] out = new Tensor[results.length];
+        for (int i = 0; i < out.length; i++) {
+            Result r = results[i];
+            if (r != null) out[i] = new Tensor(r.shape(), r.dtype(), r.device(), regs[r.register()]);
+        }
+        return out;
+    }
+
+    /**
+     * Gives each written variable its new value. The value it had goes back to the plan for the next
+     * step's value when this program made it and nothing else can hold it: not exposed to other
+     * tensors, not a result, not another variable's value.
+     */
+    private void writeBack(Buffer[] regs) {
+        for (int j = 0; j < written.length; j++) {
+            Variable v = written[j];
+            Object old = Alloc.arrayOf(v.buffer), now = Alloc.arrayOf(regs[writtenFrom[j]]);
+            boolean free = !Boolean.getBoolean("nopp") && old != null && old == lastWritten[j] && !v.exposed && !heldBy(old, regs);
+            plan.spare(j, free ? old : null);
+            v.replayed(regs[writtenFrom[j]], now == null || heldByResult(now, regs));
+            lastWritten[j] = now;
+        }
+    }
+
+    private boolean heldBy(Object array, Buffer[] regs) {
+        for (int r : writtenFrom) if (Alloc.arrayOf(regs[r]) == array) return true;
+        return heldByResult(array, regs);
+    }
+
+    private boolean heldByResult(Object array, Buffer[] regs) {
+        for (Result r : results) if (r != null && Alloc.arrayOf(regs[r.register()]) == array) return true;
+        return false;
+    }
+
+    private void printProfile() {
+        String[] ops = listing().split("\n");
+        long total = 0;
+        StringBuilder s = new StringBuilder("eager4j: trace '" + name + "', " + replays + " replays, us per replay:\n");
+        for (int i = 0; i < code.length; i++) {
+            total += profile[i];
+            s.append(String.format("%9.1f  %s%n", profile[i] / 1e3 / Math.max(1, replays), ops[i]));
+        }
+        System.err.print(s.append(String.format("%9.1f  in all%n", total / 1e3 / Math.max(1, replays))));
+    }
+
+    /** The ops in order, one per line, for logs and tests. */
+    String listing() {
+        StringBuilder s = new StringBuilder();
+        for (Op op : code) s.append(op instanceof Call c ? c.op() : "host step").append('\n');
+        return s.toString();
+    }
+}
