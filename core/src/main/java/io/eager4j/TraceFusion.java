@@ -27,7 +27,7 @@ final class TraceFusion {
 
     private TraceFusion() {}
 
-    static List<Op> fuse(List<Op> code, List<List<Object>> allocations, boolean[] escapes) {
+    static List<Op> fuse(List<Op> code, List<List<TracePlan.Ref>> allocations, boolean[] escapes) {
         if (!enabled) return code;
         int[] readers = new int[escapes.length];
         int[] producer = new int[escapes.length];
@@ -61,7 +61,7 @@ final class TraceFusion {
             }
         }
         List<Op> fused = new ArrayList<>();
-        List<List<Object>> fusedAllocations = new ArrayList<>();
+        List<List<TracePlan.Ref>> fusedAllocations = new ArrayList<>();
         for (int i = 0; i < ops.length; i++) {
             if (ops[i] == null) continue;
             fused.add(ops[i]);

@@ -22,12 +22,31 @@ final class TracePlan {
     /** Tests set this to fill each array with NaN when it is given back: a plan that reused a live array shows. */
     static volatile boolean poisonFreed;
 
-    private final Object[][] arrays;       // per op, in the order it asks
-    private final Object[][] freedAfter;   // per op, arrays whose last reader it is
+    /** Stands for an array of the traced run, so the plan keeps none of them alive. */
+    record Ref(Class<?> type, int length) {}
+
+    /** An array of the plan, made at its first use (after the traced run's arrays can be collected). */
+    private static final class Slot {
+        final Ref shape;
+        Object array;
+
+        Slot(Ref shape) {
+            this.shape = shape;
+        }
+
+        Object get() {
+            if (array == null) array = java.lang.reflect.Array.newInstance(shape.type().getComponentType(), shape.length());
+            return array;
+        }
+    }
+
+    private final Slot[][] slots;          // per op, in the order it asks; null: made fresh
+    private final Object[][] arrays;       // per op, the slots' arrays handed out
+    private final Slot[][] freedAfter;     // per op, slots whose last reader it is
     private final int[][] spareAt;         // per op: {k, variable} pairs, allocation k taking that variable's spare
     private final Object[] spares;         // per written variable: an array free for its next value, or null
 
-    TracePlan(Op[] code, List<List<Object>> allocations, List<Object> registerArrays, boolean[] escapes,
+    TracePlan(Op[] code, List<List<Ref>> allocations, List<Ref> registerArrays, boolean[] escapes,
               int[] writtenFrom, boolean[] results) {
         int regs = registerArrays.size();
         int[] lastUse = new int[regs];
@@ -37,56 +56,55 @@ final class TracePlan {
             for (int r : code[i].inputs()) lastUse[r] = Math.max(lastUse[r], i);
         }
         // one array may stand behind several registers (an op that returns its input): the widest wins
-        Map<Object, Integer> last = new IdentityHashMap<>();
-        Map<Object, Boolean> escaping = new IdentityHashMap<>();
+        Map<Ref, Integer> last = new IdentityHashMap<>();
+        Map<Ref, Boolean> escaping = new IdentityHashMap<>();
         for (int r = 0; r < regs; r++) {
-            Object a = registerArrays.get(r);
+            Ref a = registerArrays.get(r);
             if (a == null) continue;
             last.merge(a, lastUse[r], Math::max);
             escaping.merge(a, escapes[r] || lastUse[r] < 0, Boolean::logicalOr);
         }
-        Map<Object, Integer> writes = new IdentityHashMap<>();
+        Map<Ref, Integer> writes = new IdentityHashMap<>();
         for (int j = 0; j < writtenFrom.length; j++) {
-            Object a = registerArrays.get(writtenFrom[j]);
+            Ref a = registerArrays.get(writtenFrom[j]);
             if (a != null && writes.putIfAbsent(a, j) != null) writes.put(a, -1);   // two variables, one array: never reused
         }
         for (int r = 0; r < regs; r++) if (results[r] && registerArrays.get(r) != null) writes.put(registerArrays.get(r), -1);
         spares = new Object[writtenFrom.length];
         spareAt = new int[code.length][];
+        slots = new Slot[code.length][];
         arrays = new Object[code.length][];
-        List<List<Object>> freed = new ArrayList<>();
+        List<List<Slot>> freed = new ArrayList<>();
         for (int i = 0; i < code.length; i++) freed.add(new ArrayList<>());
-        Map<String, ArrayDeque<Object>> pool = new HashMap<>();
+        Map<Ref, ArrayDeque<Slot>> pool = new HashMap<>();   // by value: type and length
         for (int i = 0; i < code.length; i++) {
-            List<Object> made = allocations.get(i);
+            List<Ref> made = allocations.get(i);
+            slots[i] = new Slot[made.size()];
             arrays[i] = new Object[made.size()];
             List<Integer> at = new ArrayList<>();
             for (int k = 0; k < made.size(); k++) {
-                Object a = made.get(k);
+                Ref a = made.get(k);
                 int j = writes.getOrDefault(a, -1);
                 if (j >= 0) {
                     at.add(k);
                     at.add(j);
                 }
                 if (escaping.getOrDefault(a, false)) continue;   // made fresh (or a spare): it outlives the step
-                String key = a.getClass().getName() + java.lang.reflect.Array.getLength(a);
-                ArrayDeque<Object> free = pool.get(key);
-                Object physical = free != null && !free.isEmpty() ? free.pop()
-                        : java.lang.reflect.Array.newInstance(a.getClass().getComponentType(), java.lang.reflect.Array.getLength(a));
-                arrays[i][k] = physical;
+                ArrayDeque<Slot> free = pool.get(new Ref(a.type(), a.length()));
+                Slot physical = free != null && !free.isEmpty() ? free.pop() : new Slot(new Ref(a.type(), a.length()));
+                slots[i][k] = physical;
                 freed.get(Math.max(i, last.getOrDefault(a, i))).add(physical);
             }
             spareAt[i] = at.stream().mapToInt(Integer::intValue).toArray();
-            for (Object physical : freed.get(i)) {
-                pool.computeIfAbsent(physical.getClass().getName() + java.lang.reflect.Array.getLength(physical),
-                        key -> new ArrayDeque<>()).push(physical);
-            }
+            for (Slot physical : freed.get(i)) pool.computeIfAbsent(physical.shape, key -> new ArrayDeque<>()).push(physical);
         }
-        freedAfter = new Object[code.length][];
-        for (int i = 0; i < code.length; i++) freedAfter[i] = freed.get(i).toArray();
+        freedAfter = new Slot[code.length][];
+        for (int i = 0; i < code.length; i++) freedAfter[i] = freed.get(i).toArray(new Slot[0]);
     }
 
     Object[] arrays(int op) {
+        Slot[] s = slots[op];
+        for (int k = 0; k < s.length; k++) arrays[op][k] = s[k] == null ? null : s[k].get();
         int[] at = spareAt[op];
         for (int p = 0; p < at.length; p += 2) {
             arrays[op][at[p]] = spares[at[p + 1]];
@@ -102,14 +120,14 @@ final class TracePlan {
 
     void after(int op) {
         if (!poisonFreed) return;
-        for (Object a : freedAfter[op]) Alloc.poison(a);
+        for (Slot s : freedAfter[op]) Alloc.poison(s.get());
     }
 
     /** Arrays the plan holds, and the allocations they serve: reuse at a glance. */
     int[] counts() {
-        IdentityHashMap<Object, Boolean> distinct = new IdentityHashMap<>();
+        IdentityHashMap<Slot, Boolean> distinct = new IdentityHashMap<>();
         int served = 0;
-        for (Object[] op : arrays) for (Object a : op) if (a != null) { distinct.put(a, true); served++; }
+        for (Slot[] op : slots) for (Slot a : op) if (a != null) { distinct.put(a, true); served++; }
         return new int[] {distinct.size(), served};
     }
 }

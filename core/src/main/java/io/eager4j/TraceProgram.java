@@ -120,10 +120,11 @@ final class TraceProgram {
 
     TraceProgram(TraceRecorder rec, Tensor[] out) {
         this.name = rec.name;
+        rec.seal(out);
         this.sources = rec.sources.toArray();
         this.results = new Result[out.length];
         for (int i = 0; i < out.length; i++) {
-            results[i] = out[i] == null ? null : new Result(rec.register(out[i].buffer), out[i].shape, out[i].dtype, out[i].device);
+            results[i] = out[i] == null ? null : new Result(rec.resultRegisters[i], out[i].shape, out[i].dtype, out[i].device);
         }
         this.written = rec.writeBack.keySet().toArray(new Variable[0]);
         this.writtenFrom = rec.writeBack.values().stream().mapToInt(Integer::intValue).toArray();
@@ -142,7 +143,7 @@ final class TraceProgram {
         for (Result r : results) if (r != null) escapes[r.register()] = true;
         for (int r : writtenFrom) escapes[r] = true;
         List<Op> kept = new ArrayList<>();
-        List<List<Object>> keptAllocations = new ArrayList<>();
+        List<List<TracePlan.Ref>> keptAllocations = new ArrayList<>();
         liveOps(rec.code, escapes, rec.allocations, kept, keptAllocations);
         List<Op> fused = TraceFusion.fuse(kept, keptAllocations, escapes);
         this.code = fused.toArray(new Op[0]);
@@ -155,8 +156,8 @@ final class TraceProgram {
     }
 
     /** Keeps host steps and the calls whose results are needed, walking back from what escapes. */
-    private static void liveOps(List<Op> code, boolean[] escapes, List<List<Object>> allocations,
-                                List<Op> kept, List<List<Object>> keptAllocations) {
+    private static void liveOps(List<Op> code, boolean[] escapes, List<List<TracePlan.Ref>> allocations,
+                                List<Op> kept, List<List<TracePlan.Ref>> keptAllocations) {
         boolean[] needed = escapes.clone();
         boolean[] keep = new boolean[code.size()];
         for (int i = code.size() - 1; i >= 0; i--) {

@@ -45,8 +45,10 @@ final class TraceRecorder implements Tracing.Recorder {
     final List<Rng> rngs = new ArrayList<>();
     final List<long[]> rngSpan = new ArrayList<>();   // {offset at first draw, offset after the last}
     final List<Boolean> rngIsCurrent = new ArrayList<>();
-    final List<List<Object>> allocations = new ArrayList<>();   // per op: arrays it allocated
-    final List<Object> registerArrays = new ArrayList<>();          // per register: its buffer's array (CPU)
+    private List<List<Object>> allocated = new ArrayList<>();   // per op: arrays it allocated
+    private List<Object> arrays = new ArrayList<>();            // per register: its buffer's array (CPU)
+    List<List<TracePlan.Ref>> allocations;                      // the same, as references, once sealed
+    List<TracePlan.Ref> registerArrays;
     private final IdentityHashMap<Buffer, Integer> registerOf = new IdentityHashMap<>();
     private final Map<Backend, Backend> views = new IdentityHashMap<>();
     private final Map<Long, DoubleSupplier> dynamics = new HashMap<>();
@@ -79,7 +81,7 @@ final class TraceRecorder implements Tracing.Recorder {
     private int define(Buffer b, Object source) {
         int r = sources.size();
         sources.add(source);
-        registerArrays.add(Alloc.arrayOf(b));
+        arrays.add(Alloc.arrayOf(b));
         registerOf.put(b, r);
         return r;
     }
@@ -91,6 +93,29 @@ final class TraceRecorder implements Tracing.Recorder {
         variables = Variable.byBuffer();
         return variables.get(b);
     }
+
+    /**
+     * Ends recording: the traced run's arrays become {@link TracePlan.Ref}s and every reference to
+     * them is dropped, so they can be collected before a plan makes arrays of its own.
+     */
+    void seal(Tensor[] out) {
+        for (Tensor t : out) if (t != null) register(t.buffer);   // results known before the buffers are forgotten
+        java.util.IdentityHashMap<Object, TracePlan.Ref> refs = new java.util.IdentityHashMap<>();
+        java.util.function.Function<Object, TracePlan.Ref> ref = a -> a == null ? null
+                : refs.computeIfAbsent(a, x -> new TracePlan.Ref(x.getClass(), java.lang.reflect.Array.getLength(x)));
+        allocations = new ArrayList<>();
+        for (List<Object> op : allocated) allocations.add(op.stream().map(ref).toList());
+        registerArrays = new ArrayList<>();
+        for (Object a : arrays) registerArrays.add(ref.apply(a));
+        allocated = null;
+        arrays = null;
+        resultRegisters = new int[out.length];
+        for (int i = 0; i < out.length; i++) resultRegisters[i] = out[i] == null ? -1 : registerOf.get(out[i].buffer);
+        registerOf.clear();
+        variables = null;
+    }
+
+    int[] resultRegisters;
 
     // ---- hooks from the tensor package
 
@@ -123,7 +148,7 @@ final class TraceRecorder implements Tracing.Recorder {
     @Override
     public void onReplay(Runnable hostStep) {
         code.add(new Host(hostStep));
-        allocations.add(List.of());
+        allocated.add(List.of());
     }
 
     @Override
@@ -186,7 +211,7 @@ final class TraceRecorder implements Tracing.Recorder {
                 for (int j = 0; j < bs.length; j++) out[j] = define(bs[j], null);
             }
             code.add(new Call(real, m, template, out));
-            allocations.add(made);
+            allocated.add(made);
             return result;
         }
 

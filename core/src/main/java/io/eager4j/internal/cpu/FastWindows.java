@@ -182,7 +182,12 @@ public final class FastWindows {
 
     /** Runs body(from, to) over [0, n) in one piece per worker when n is large enough to pay. */
     public void parallel(int n, Range body) {
-        int threads = n >= 1 << 18 ? workers.threads() : 1, chunk = (n + threads - 1) / threads;
+        parallel(n, 1, body);
+    }
+
+    /** Like {@link #parallel(int, Range)} over n items of {@code width} elements each. */
+    public void parallel(int n, int width, Range body) {
+        int threads = (long) n * width >= 1 << 18 ? workers.threads() : 1, chunk = (n + threads - 1) / threads;
         if (threads == 1) {
             body.run(0, n);
             return;
