@@ -57,20 +57,28 @@ class ReadmeQuickstartTest {
         return losses;
     }
 
-    @Test
-    void quickstartRunsAsWrittenAndTheLossFalls() throws Exception {
-        String out = run("<!-- quickstart -->");
+    /** Runs the block after {@code marker}: it must print five losses, the last below the first. */
+    static String runFiveFallingLosses(String marker) throws Exception {
+        String out = run(marker);
         List<Double> losses = losses(out);
         assertEquals(5, losses.size(), out);
-        assertTrue(losses.get(4) < losses.get(0), "the quickstart's loss should fall: " + losses);
+        assertTrue(losses.get(4) < losses.get(0), "the loss after " + marker + " should fall: " + losses);
+        return out;
+    }
+
+    @Test
+    void quickstartRunsAsWrittenAndTheLossFalls() throws Exception {
+        runFiveFallingLosses("<!-- quickstart -->");
     }
 
     @Test
     void layerQuickstartRunsAsWritten() throws Exception {
-        String out = run("<!-- layers-quickstart -->");
-        List<Double> losses = losses(out);
-        assertEquals(5, losses.size(), out);
-        assertTrue(losses.get(4) < losses.get(0), "the layer quickstart's loss should fall: " + losses);
+        String out = runFiveFallingLosses("<!-- layers-quickstart -->");
         assertTrue(out.contains("conv1 (Conv2D)") && out.contains("[conv1.kernel, conv1.bias, dense1.kernel, dense1.bias]"), out);
+    }
+
+    @Test
+    void tracedQuickstartRunsAsWrittenTracingOnce() throws Exception {
+        assertTrue(runFiveFallingLosses("<!-- traced-quickstart -->").contains("1 trace"));
     }
 }

@@ -62,15 +62,27 @@ class GpuSeedStepTest {
         }
     }
 
+    /** A batch of 128 random images and their labels, from {@code seed}. */
+    static float[] images(long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        float[] images = new float[128 * 784];
+        for (int i = 0; i < images.length; i++) images[i] = r.nextFloat();
+        return images;
+    }
+
+    static int[] labels(long seed) {
+        java.util.Random r = new java.util.Random(~seed);
+        int[] labels = new int[128];
+        for (int i = 0; i < labels.length; i++) labels[i] = r.nextInt(10);
+        return labels;
+    }
+
     /** Replays on the GPU run the same kernels on the same values: the same bits as eager steps there. */
     @Test
     void tracedStepsOnGpuGiveTheEagerBits() {
         Device gpu = GpuSupport.device();
-        java.util.Random r = new java.util.Random(8);
-        float[] images = new float[128 * 784];
-        int[] labels = new int[128];
-        for (int i = 0; i < images.length; i++) images[i] = r.nextFloat();
-        for (int i = 0; i < labels.length; i++) labels[i] = r.nextInt(10);
+        float[] images = images(8);
+        int[] labels = labels(8);
         Run eager = train(gpu, images, labels, 4, false), traced = train(gpu, images, labels, 4, true);
         assertEquals(eager.losses(), traced.losses());
         for (int v = 0; v < 4; v++) assertArrayEquals(eager.weights().get(v), traced.weights().get(v));
@@ -79,11 +91,8 @@ class GpuSeedStepTest {
     @Test
     void seedStepsOnGpuMatchTheCpu() {
         Device gpu = GpuSupport.device();
-        java.util.Random r = new java.util.Random(7);
-        float[] images = new float[128 * 784];
-        int[] labels = new int[128];
-        for (int i = 0; i < images.length; i++) images[i] = r.nextFloat();
-        for (int i = 0; i < labels.length; i++) labels[i] = r.nextInt(10);
+        float[] images = images(7);
+        int[] labels = labels(7);
         Run cpu = train(Device.cpu(), images, labels, 5), dev = train(gpu, images, labels, 5);
         for (int s = 0; s < cpu.losses().size(); s++) {
             double e = cpu.losses().get(s), a = dev.losses().get(s);
