@@ -60,8 +60,17 @@ final class Windows {
         Tensor y = new Tensor(g.outputShape(g.c()), x.dtype, x.device, r[0]);
         if (!Autograd.active()) return y;
         Tensor where = new Tensor(y.shape, DType.INT32, x.device, r[1]);   // flat input index of each maximum
-        return Autograd.record("maxPool2d", y, new Tensor[] {x},
-                (dy, need) -> new Tensor[] {scatter(dy.reshape(-1), where.reshape(-1), x.size()).reshape(x.shape)});
+        return Autograd.record("maxPool2d", y, new Tensor[] {x}, (dy, need) -> new Tensor[] {maxPoolGrad(dy, where, g, x.shape)});
+    }
+
+    /** dy to each window's maximum: linear, its adjoint the gather of the maxima. */
+    private static Tensor maxPoolGrad(Tensor dy, Tensor where, Window g, int[] xShape) {
+        Tensor r = new Tensor(xShape, dy.dtype, dy.device, dy.backend().maxPool2dGrad(dy.dtype, dy.buffer, where.buffer, g));
+        if (!Autograd.active()) return r;
+        int n = r.size();
+        int[] dyShape = dy.shape;
+        return Autograd.record("maxPool2d_grad", r, new Tensor[] {dy},
+                (gr, need) -> new Tensor[] {gather(gr.reshape(-1), where.reshape(-1), 1, n, 1, dyShape)});
     }
 
     static Tensor avgPool2d(Tensor x, int kh, int kw, int sh, int sw, boolean same) {

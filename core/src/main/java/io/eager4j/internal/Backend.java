@@ -96,6 +96,14 @@ public interface Backend {
     /** {y [n,oh,ow,c], int32 flat index into x of each output's (first) maximum}. */
     Buffer[] maxPool2d(DType dtype, Buffer x, Window g);
 
+    /**
+     * The gradient of maxPool2d: each dy element added at its window's maximum ({@code argmax} from
+     * {@link #maxPool2d}) in a zero [n,h,w,c]. This scatter defines it; a backend may do it in one pass.
+     */
+    default Buffer maxPool2dGrad(DType dtype, Buffer dy, Buffer argmax, Window g) {
+        return scatterAdd(dtype, dy, 1, g.n() * g.h() * g.w() * g.c(), 1, argmax);
+    }
+
     /** Mean over each window's real elements (padding is not counted). */
     Buffer avgPool2d(DType dtype, Buffer x, Window g);
 

@@ -266,6 +266,12 @@ public final class FastCpuBackend extends ReferenceBackend {
     }
 
     @Override
+    public Buffer maxPool2dGrad(DType dtype, Buffer dy, Buffer argmax, Window g) {
+        if (dtype != DType.FLOAT32 || g.sh() < g.kh() || g.sw() < g.kw()) return super.maxPool2dGrad(dtype, dy, argmax, g);
+        return new CpuBuffer(windows.maxPoolGrad(f(dy), ((CpuBuffer) argmax).ints(), g));
+    }
+
+    @Override
     public Buffer scatterAdd(DType dtype, Buffer v, int outer, int dim, int inner, Buffer indices) {
         if (dtype != DType.FLOAT32 || outer != 1 || inner != 1) return super.scatterAdd(dtype, v, outer, dim, inner, indices);
         float[] r = FastWindows.scatterFlat(f(v), ((CpuBuffer) indices).ints(), dim);

@@ -22,7 +22,8 @@ class FastWindowsTest {
     static final int[][] CASES = {
             {1, 5, 7, 2, 3, 3, 1, 1, 1, 3}, {2, 5, 7, 3, 2, 3, 2, 2, 1, 4}, {3, 6, 5, 1, 5, 5, 1, 1, 0, 2},
             {2, 4, 4, 5, 1, 1, 1, 1, 0, 7}, {1, 9, 9, 2, 3, 3, 2, 2, 0, 1}, {37, 14, 14, 8, 5, 5, 1, 1, 1, 16},
-            {5, 28, 28, 1, 5, 5, 1, 1, 1, 32}};
+            {5, 28, 28, 1, 5, 5, 1, 1, 1, 32}, {3, 28, 28, 32, 2, 2, 2, 2, 1, 1}, {2, 7, 9, 3, 2, 2, 2, 2, 1, 1},
+            {2, 7, 9, 3, 2, 2, 3, 3, 0, 1}, {1, 8, 8, 2, 2, 2, 2, 2, 0, 1}};
 
     static float[] values(int n, long seed) {
         Random r = new Random(seed);
@@ -68,6 +69,7 @@ class FastWindowsTest {
             assertArrayEquals(((CpuBuffer) e[1]).ints(), ((CpuBuffer) a[1]).ints(), "argmax " + java.util.Arrays.toString(c));
             CpuBuffer dy = new CpuBuffer(values(g.positions() * g.c(), 5));
             near("max pool grad", REF.scatterAdd(F32, dy, 1, x.size(), 1, e[1]), FAST.scatterAdd(F32, dy, 1, x.size(), 1, a[1]), 0);
+            near("max pool grad, one pass " + java.util.Arrays.toString(c), REF.maxPool2dGrad(F32, dy, e[1], g), FAST.maxPool2dGrad(F32, dy, a[1], g), 0);
             near("avg pool", REF.avgPool2d(F32, x, g), FAST.avgPool2d(F32, x, g), 0);
             near("avg pool grad", REF.avgPool2dGrad(F32, dy, g), FAST.avgPool2dGrad(F32, dy, g), 0);
         }

@@ -150,6 +150,36 @@ public final class FastWindows {
         return new Object[] {y, arg};
     }
 
+    /**
+     * Max pooling's gradient where windows do not overlap (stride >= window): each input element is in
+     * one window at most, so dx is dy at that window's maximum and 0 elsewhere, written in one pass
+     * over the windows on both cores (the scatter it replaces zeroed dx first, then wrote at random;
+     * the values are the same, since no element takes two). When the windows tile the input, every
+     * element is written and dx is not zeroed first.
+     */
+    public float[] maxPoolGrad(float[] dy, int[] arg, Window g) {
+        int c = g.c(), per = g.oh() * g.ow();
+        boolean tiles = g.sh() == g.kh() && g.sw() == g.kw() && g.padTop() == 0 && g.padLeft() == 0
+                && g.oh() * g.sh() >= g.h() && g.ow() * g.sw() >= g.w();
+        int size = g.n() * g.h() * g.w() * c;
+        float[] dx = tiles ? Alloc.floatsOverwritten(size) : Alloc.floats(size);
+        parallel(g.n() * per, c * g.kh() * g.kw(), (from, to) -> {
+            for (int p = from; p < to; p++) {
+                int b = p / per, oy = p / g.ow() % g.oh(), ox = p % g.ow(), out = p * c;
+                for (int iy = g.top(oy); iy < g.bottom(oy); iy++) {
+                    for (int ix = g.left(ox); ix < g.right(ox); ix++) {
+                        int in = ((b * g.h() + iy) * g.w() + ix) * c;
+                        for (int ci = 0; ci < c; ci++) {   // dy where this is the maximum, else +0: on the bits, no branch
+                            int d = arg[out + ci] ^ (in + ci);
+                            dx[in + ci] = Float.intBitsToFloat(Float.floatToRawIntBits(dy[out + ci]) & ~((d | -d) >> 31));
+                        }
+                    }
+                }
+            }
+        });
+        return dx;
+    }
+
     private static void maxPoolAt(float[] x, Window g, int p, float[] y, int[] arg) {
         int c = g.c();
         int b = p / (g.oh() * g.ow()), oy = p / g.ow() % g.oh(), ox = p % g.ow();
