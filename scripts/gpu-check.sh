@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The GPU check, for a host with the NVIDIA driver, the CUDA 13 libraries and PyTorch, but no JDK
 # and no network. Run from the repository root with the bundle from scripts/make-gpu-bundle.sh
-# (dist/gpu-bundle.tar.gz, unpacked here if needed). A few minutes; at most 8 (each step has a timeout):
+# (dist/gpu-bundle.tar.gz, unpacked here if needed). A few minutes; at most 13 (each step has a timeout):
 #   1. the cuda module's GPU comparison tests, every primitive and gradient against the reference
 #      (EAGER4J_REQUIRE_GPU=1: a GPU that cannot be opened fails them instead of skipping);
 #   2. bin/eager4j train-mnist --device gpu:0 --seed 1: test accuracy within 0.002 of the CPU's, same seed;
+#      then with --trace (a CUDA graph per step): the same test accuracy as the eager gpu:0 run;
 #   3. the same seed program in PyTorch on CUDA; then both steps/s side by side.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -62,7 +63,16 @@ if timeout 150 "$java" "${flags[@]}" -cp "$bundle/lib/*" io.eager4j.cli.Main tra
 fi
 timeout 150 "$java" "${flags[@]}" -cp "$bundle/lib/*" io.eager4j.cli.Main train-mnist --seed 1 \
     --data-dir "$bundle/mnist" > "$logs/cpu.txt" 2>&1 || true
+timeout 150 "$java" "${flags[@]}" -cp "$bundle/lib/*" io.eager4j.cli.Main train-mnist --device gpu:0 --seed 1 --trace \
+    --data-dir "$bundle/mnist" > "$logs/traced.txt" 2>&1 || true
+cat "$logs/traced.txt"
 e_acc=$(sed -n 's/^test accuracy = \([0-9.]*\).*/\1/p' "$logs/eager4j.txt" | tail -n 1)
+r_acc=$(sed -n 's/^test accuracy = \([0-9.]*\).*/\1/p' "$logs/traced.txt" | tail -n 1)
+r_sps=$(sed -n 's/.*steps, \([0-9.]*\) steps\/s.*/\1/p' "$logs/traced.txt" | tail -n 1)
+if [ -z "$r_acc" ] || [ "$r_acc" != "${e_acc:-none}" ]; then
+  echo "gpu-check: --trace on gpu:0 gave test accuracy '${r_acc:-none}', the eager gpu:0 run '${e_acc:-none}': a replay must give the same bits"
+  failed=1
+fi
 c_acc=$(sed -n 's/^test accuracy = \([0-9.]*\).*/\1/p' "$logs/cpu.txt" | tail -n 1)
 e_sps=$(sed -n 's/.*steps, \([0-9.]*\) steps\/s.*/\1/p' "$logs/eager4j.txt" | tail -n 1)
 # float32 rounding differs between the devices, so one seed's accuracy moves by a few 1e-4: the GPU
@@ -84,9 +94,9 @@ t_acc=$(printf '%s' "$t_json" | "$python" -c 'import json,sys; print(json.load(s
 
 echo
 echo "== seed program, 3000 steps of 128, on $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n 1 || echo 'the GPU')"
-printf '%-16s %18s %18s\n' "" "eager4j gpu:0" "PyTorch cuda"
-printf '%-16s %18s %18s\n' "steps/s" "${e_sps:-?}" "$t_sps"
-printf '%-16s %18s %18s\n' "test accuracy" "${e_acc:-?}" "$t_acc"
+printf '%-16s %18s %18s %18s\n' "" "eager4j gpu:0" "--trace gpu:0" "PyTorch cuda"
+printf '%-16s %18s %18s %18s\n' "steps/s" "${e_sps:-?}" "${r_sps:-?}" "$t_sps"
+printf '%-16s %18s %18s %18s\n' "test accuracy" "${e_acc:-?}" "${r_acc:-?}" "$t_acc"
 grep -E "tests (successful|failed|skipped|aborted)" "$logs/tests.txt" || true
 [ "$failed" -eq 0 ] && echo "gpu-check: PASSED" || echo "gpu-check: FAILED"
 exit "$failed"

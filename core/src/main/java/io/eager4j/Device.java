@@ -102,6 +102,11 @@ public final class Device {
         return io.eager4j.internal.Tracing.backend(backend);
     }
 
+    /** This device's backend itself, never a trace's recording view of it. */
+    Backend rawBackend() {
+        return backend;
+    }
+
     public boolean isCpu() {
         return kind.equals("cpu");
     }

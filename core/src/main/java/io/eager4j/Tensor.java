@@ -293,7 +293,15 @@ public class Tensor {
 
     /** This tensor's storage, for a new tensor that shares it: a variable remembers its value has escaped. */
     Buffer shareBuffer() {
-        if (this instanceof Variable v) v.exposed = true;
+        if (this instanceof Variable v) {
+            if (v.pinned && TraceRecorder.current() == null) {   // the graph will write there: hand out a copy
+                var graphs = device.rawBackend().graphs();
+                Buffer copy = graphs.like(buffer);
+                graphs.copy(copy, buffer);
+                return copy;
+            }
+            v.exposed = true;
+        }
         return buffer;
     }
 

@@ -102,15 +102,15 @@ final class TraceProgram {
 
     record Result(int register, int[] shape, DType dtype, Device device) {}
 
-    private final String name;
-    private final Object[] sources;
-    private final Op[] code;
-    private final Variable[] written;
-    private final int[] writtenFrom;
-    private final Result[] results;
-    private final Rng[] rngs;
-    private final boolean[] rngIsCurrent;
-    private final long[] rngAdvance;
+    final String name;
+    final Object[] sources;
+    final Op[] code;
+    final Variable[] written;
+    final int[] writtenFrom;
+    final Result[] results;
+    final Rng[] rngs;
+    final boolean[] rngIsCurrent;
+    final long[] rngAdvance;
     private final BooleanSupplier[] guards;
     private final boolean[] guardValues;
     private final TracePlan plan;
@@ -193,7 +193,35 @@ final class TraceProgram {
         return true;
     }
 
+    private static final boolean GRAPHS = !"false".equals(System.getProperty("eager4j.cuda.graphs"));
+    private TraceGraph graph;
+    private boolean graphTried;
+
+    /** A replay: as one device graph where the program runs on a device that has them, else op by op. */
     synchronized Tensor[] run(Tensor[] args) {
+        if (!graphTried && GRAPHS && onDevice()) {
+            graphTried = true;
+            String[] why = new String[1];
+            graph = TraceGraph.capture(this, args, why);
+            if (graph == null && !"1".equals(System.getenv("EAGER4J_QUIET"))) {
+                System.err.println("eager4j: traced '" + name + "' replays op by op, not as one graph: " + why[0]);
+            }
+        }
+        return graph != null ? graph.run(args) : replay(args);
+    }
+
+    /** True when some call runs off the CPU: only devices have graphs. */
+    private boolean onDevice() {
+        for (Op op : code) if (op instanceof Call c && c.backend().graphs() != null) return true;
+        return false;
+    }
+
+    /** One line on what a replay runs: ops, and whether as one graph. */
+    String describe() {
+        return code.length + " ops" + (graph != null ? ", one CUDA graph" : graphTried ? ", op by op" : "");
+    }
+
+    private Tensor[] replay(Tensor[] args) {
         Buffer[] regs = new Buffer[sources.length];
         for (int r = 0; r < sources.length; r++) {
             switch (sources[r]) {

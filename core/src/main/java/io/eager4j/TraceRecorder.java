@@ -172,7 +172,9 @@ final class TraceRecorder implements Tracing.Recorder {
 
         @Override
         public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
-            if (m.getDeclaringClass() == Object.class || m.getName().equals("name")) return invokeReal(m, args);
+            if (m.getDeclaringClass() == Object.class || m.getName().equals("name") || m.getName().equals("graphs")) {
+                return invokeReal(m, args);
+            }
             if (m.getName().equals("toArray")) {
                 throw new IllegalStateException("traced function '" + name + "': a value was copied to the host while tracing"
                         + " (toArray, or to() between devices); a trace records device ops only, so return the tensor"

@@ -131,6 +131,16 @@ public final class Traced {
         return p == null ? null : p.listing();
     }
 
+    /** The cached traces: each signature and what its replay runs. */
+    @Override
+    public synchronized String toString() {
+        StringBuilder s = new StringBuilder("Traced '" + name + "', " + traces + (traces == 1 ? " trace" : " traces"));
+        for (var e : programs.entrySet()) {
+            for (TraceProgram p : e.getValue()) s.append("; (").append(e.getKey()).append("): ").append(p.describe());
+        }
+        return s.toString();
+    }
+
     TraceProgram program(Tensor... args) {
         return find(signature(args));
     }

@@ -25,6 +25,8 @@ public final class Variable extends Tensor {
      * instead of reusing it for a later value.
      */
     boolean exposed = true;
+    /** The value lives in a device graph's buffer, which its next launch overwrites: sharing it copies it. */
+    boolean pinned;
 
     public Variable(String name, Tensor initial) {
         this(name, initial, true);
@@ -55,6 +57,15 @@ public final class Variable extends Tensor {
         buffer = value;
         version++;
         exposed = shared;
+        pinned = false;
+    }
+
+    /** A graph launch's new value, in the graph's own buffer. */
+    void pinned(Buffer value) {
+        buffer = value;
+        version++;
+        exposed = false;
+        pinned = true;
     }
 
     /** TF get_variable's default: Glorot uniform, float32, on the current device, from {@link Rng#current()}. */
@@ -88,6 +99,7 @@ public final class Variable extends Tensor {
         buffer = value.shareBuffer();
         version++;
         exposed = true;
+        pinned = false;
         TraceRecorder r = TraceRecorder.current();
         if (r != null) r.assigned(this);
     }

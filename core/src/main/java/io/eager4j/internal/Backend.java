@@ -125,6 +125,11 @@ public interface Backend {
     /** Uniform in [a, b) or normal(mean a, stddev b) from Philox 4x32-10 at (seed, offset). */
     Buffer random(DType dtype, int n, boolean normal, long seed, long offset, double a, double b);
 
+    /** Records work as one launchable unit (a CUDA graph), or null where this device cannot. */
+    default Graphs graphs() {
+        return null;
+    }
+
     /** relu(x + bias), bias [cols] added to every row of x: one pass where a backend can. */
     default Buffer biasRelu(DType dtype, Buffer x, int[] shape, Buffer bias) {
         int[] cols = {shape[shape.length - 1]};

@@ -21,6 +21,7 @@ final class CudaBackend implements Backend {
     private final KernelCache kernels;
     final CudaShaping shaping;
     private final CudaWindows windows;
+    private final CudaGraphs graphs = new CudaGraphs(this);
 
     CudaBackend(int index, CudaContext context) {
         this.name = "gpu:" + index;
@@ -34,6 +35,17 @@ final class CudaBackend implements Backend {
     @Override
     public String name() {
         return "cuda " + name + " (" + context.arch() + ")";
+    }
+
+    @Override
+    public io.eager4j.internal.Graphs graphs() {
+        return graphs;
+    }
+
+    /** A new buffer of {@code s}'s size and element size. */
+    GpuBuffer like(GpuBuffer s) {
+        context.enter();
+        return s.size() == 0 ? s : new GpuBuffer(allocator, s.size(), (int) (s.bytes / s.size()), "copy");
     }
 
     KernelCache kernels() {
@@ -73,6 +85,8 @@ final class CudaBackend implements Backend {
     @Override
     public Buffer fromArray(DType dtype, Object array) {
         GpuBuffer r = alloc(dtype, java.lang.reflect.Array.getLength(array), "fromArray");
+        // the staging memory is reused once the copy has run: a graph replaying the copy would read other data
+        if (graphs.capturing()) throw new IllegalStateException("a copy from host memory (a tensor made from a Java array) is in the step");
         context.upload(r, array);
         return r;
     }
@@ -219,7 +233,7 @@ final class CudaBackend implements Backend {
         if (n > 0) {
             new Launch("adam").i(n).d(lrT).d(b1).d(b2).d(eps)
                     .buf(gpu(var, "adam")).buf(gpu(m, "adam")).buf(gpu(v, "adam")).buf(gpu(g, "adam"))
-                    .buf(rw).buf(rm).buf(rv).run(this, "adam_" + suffix(dtype), n, Launch.BLOCK);
+                    .buf(rw).buf(rm).buf(rv).l(graphs.take(0, "adam")).run(this, "adam_" + suffix(dtype), n, Launch.BLOCK);
         }
         return new Buffer[] {rw, rm, rv};
     }
@@ -229,7 +243,7 @@ final class CudaBackend implements Backend {
         GpuBuffer r = alloc(dtype, n, "random");
         if (n == 0) return r;
         int blocks = (n + 3) / 4;
-        new Launch("random").i(n).i(normal ? 1 : 0).l(seed).l(offset).d(a).d(b).buf(r)
+        new Launch("random").i(n).i(normal ? 1 : 0).l(seed).l(offset).d(a).d(b).buf(r).l(graphs.take(0, "random"))
                 .run(this, "random_" + suffix(dtype), blocks, Launch.BLOCK);
         return r;
     }

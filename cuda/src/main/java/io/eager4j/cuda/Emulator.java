@@ -22,7 +22,7 @@ final class Emulator {
 
     static final String SWITCH = "EAGER4J_CUDA";
     static final String LINE = "eager4j: gpu:0 = emulated CUDA device (no GPU; kernels run on the CPU)";
-    static final List<String> SOURCES = List.of("emu_driver.cpp", "emu_memory.cpp", "emu_module.cpp", "emu_exec.cpp",
+    static final List<String> SOURCES = List.of("emu_driver.cpp", "emu_graph.cpp", "emu_memory.cpp", "emu_module.cpp", "emu_exec.cpp",
             "emu_cublas.cpp", "emu_nvrtc.cpp");
     static final List<String> HEADERS = List.of("emu_abi.h", "emu_internal.h", "emu_shim.h");
     private static final List<String> FILES = java.util.stream.Stream.concat(HEADERS.stream(), SOURCES.stream()).toList();

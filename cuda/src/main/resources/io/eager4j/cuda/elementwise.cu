@@ -79,11 +79,12 @@ extern "C" __global__ void fill_##N(int n, double v, T* r) {                    
     FOR_EACH(i, n) store(r, i, v);                                                               \
 }                                                                                                \
 /* n = indices x depth; an index outside [0, depth) gives a zero row, as the reference */        \
-/* one fused Adam step (TF 1.x), term by term as ReferenceBackend.adam */                      \
+/* one fused Adam step (TF 1.x), term by term as ReferenceBackend.adam; lrTAt, when set, holds */ \
+/* lrT in device memory (a CUDA graph's parameter, new at each launch) */                        \
 extern "C" __global__ void adam_##N(int n, double lrT, double b1, double b2, double eps,          \
-        const T* w, const T* m, const T* v, const T* g, T* rw, T* rm, T* rv) {                   \
+        const T* w, const T* m, const T* v, const T* g, T* rw, T* rm, T* rv, const double* lrTAt) { \
     typedef decltype(load(w, 0)) C;                                                              \
-    C cl = (C) lrT, c1 = (C) b1, c2 = (C) b2, ce = (C) eps;                                      \
+    C cl = (C) (lrTAt ? *lrTAt : lrT), c1 = (C) b1, c2 = (C) b2, ce = (C) eps;                   \
     FOR_EACH(i, n) {                                                                             \
         C gi = load(g, i);                                                                       \
         C mi = c1 * load(m, i) + (C(1) - c1) * gi;                                               \

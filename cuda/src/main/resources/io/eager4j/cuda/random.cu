@@ -31,10 +31,12 @@ __device__ __forceinline__ double boxMuller(const unsigned int w[4], int lane) {
 }
 
 #define RANDOM(N, T)                                                                             \
-/* one thread per Philox block of four elements */                                               \
+/* one thread per Philox block of four elements; offsetAt, when set, holds the offset in device */ \
+/* memory (a CUDA graph's parameter, new at each launch) */                                      \
 extern "C" __global__ void random_##N(int n, int normal, unsigned long long seed,                \
-                                      unsigned long long offset, double a, double b, T* r) {      \
+        unsigned long long offset, double a, double b, T* r, const unsigned long long* offsetAt) { \
     int blocks = (n + 3) / 4;                                                                    \
+    if (offsetAt) offset = *offsetAt;                                                            \
     FOR_EACH(blk, blocks) {                                                                      \
         unsigned long long ctr = offset + (unsigned long long) blk;                              \
         unsigned int w[4] = {(unsigned int) ctr, (unsigned int) (ctr >> 32), 0u, 0u};            \

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * the losses and the trained weights agree to float32 rounding. Skips without a GPU.
  */
 class GpuSeedStepTest {
-    record Run(List<Double> losses, List<float[]> weights) {}
+    record Run(List<Double> losses, List<float[]> weights, String replays) {}
 
     static Tensor softmaxLoss(Tensor logits, Tensor labels) {
         return CustomGradient.apply("softmax_loss", in -> {
@@ -58,7 +58,7 @@ class GpuSeedStepTest {
             }
             List<float[]> weights = new ArrayList<>();
             for (Variable v : List.of(w0, b0, w1, b1)) weights.add(v.toFloatArray());
-            return new Run(losses, weights);
+            return new Run(losses, weights, replay.toString());
         }
     }
 
@@ -84,8 +84,46 @@ class GpuSeedStepTest {
         float[] images = images(8);
         int[] labels = labels(8);
         Run eager = train(gpu, images, labels, 4, false), traced = train(gpu, images, labels, 4, true);
+        assertTrue(traced.replays().contains("one CUDA graph"), traced.replays());
         assertEquals(eager.losses(), traced.losses());
         for (int v = 0; v < 4; v++) assertArrayEquals(eager.weights().get(v), traced.weights().get(v));
+    }
+
+    /** A graph overwrites its buffers at each launch: values taken from its variables must not change. */
+    @Test
+    void valuesHeldAcrossGraphLaunchesStayAndOutsideAssignmentsAreRead() {
+        Device gpu = GpuSupport.device();
+        try (var scope = gpu.use()) {
+            Variable w = new Variable("w", Tensor.of(new float[] {1, 2, 3}, 3));
+            Adam adam = new Adam(0.1);
+            Traced step = Traced.of(x -> adam.minimize(() -> x.mul(w).sum()));
+            Tensor x = Tensor.of(new float[] {1, -1, 2}, 3);
+            step.call(x);
+            step.call(x);
+            assertTrue(step.toString().contains("one CUDA graph"), step.toString());
+            Tensor held = w.value();
+            float[] before = held.toFloatArray();
+            step.call(x);
+            step.call(x);
+            assertArrayEquals(before, held.toFloatArray());
+            assertTrue(w.toFloatArray()[0] < before[0], "the variable itself moves on");
+            w.assign(Tensor.of(new float[] {10, 20, 30}, 3));
+            Tensor loss = step.call(x);
+            assertEquals(10 - 20 + 60, loss.item(), 1e-6);   // the loss before this step's update, from the assigned value
+        }
+    }
+
+    /** What cannot be in a graph (here a tensor made from a Java array inside the step) replays op by op, still right. */
+    @Test
+    void aStepThatCannotBeAGraphReplaysOpByOp() {
+        Device gpu = GpuSupport.device();
+        try (var scope = gpu.use()) {
+            Traced f = Traced.of(x -> x.add(Tensor.of(new float[] {1, 2, 3}, 3)));
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(new float[] {1 + i, 2 + i, 3 + i}, f.call(Tensor.full(io.eager4j.DType.FLOAT32, i, 3)).toFloatArray());
+            }
+            assertTrue(f.toString().contains("op by op"), f.toString());
+        }
     }
 
     @Test

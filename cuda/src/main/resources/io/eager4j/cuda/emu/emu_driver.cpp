@@ -78,6 +78,7 @@ void failLater(int code, const std::string& detail) {
 }
 
 void enqueue(std::function<void()> task) {
+    if (captureTask(task)) return;
     {
         std::lock_guard<std::mutex> l(st.m);
         if (!st.worker) {
@@ -106,6 +107,7 @@ bool reached(uint64_t ticket) {
 }
 
 int drain() {
+    if (int rc = refuseWhileCapturing("a synchronizing call")) return rc;
     std::unique_lock<std::mutex> l(st.m);
     st.done.wait(l, [] { return st.finished == st.queued; });
     int code = st.errorCode;
@@ -139,6 +141,9 @@ const char* errorName(int code) {
         case NOT_READY: return "device not ready";
         case ILLEGAL_ADDRESS: return "an illegal memory access was encountered";
         case LAUNCH_FAILED: return "unspecified launch failure";
+        case ILLEGAL_STATE: return "the operation cannot be performed in the present state";
+        case STREAM_CAPTURE_UNSUPPORTED: return "operation not permitted when stream is capturing";
+        case STREAM_CAPTURE_INVALIDATED: return "operation failed due to a previous error during capture";
         default: return nullptr;
     }
 }
@@ -237,6 +242,7 @@ EMU_EXPORT int cuEventQuery(void* event) {
 
 EMU_EXPORT int cuEventSynchronize(void* event) {
     if (event == nullptr) return fail(INVALID_HANDLE, "cuEventSynchronize: null event");
+    if (int rc = refuseWhileCapturing("cuEventSynchronize")) return rc;
     waitFor(static_cast<Event*>(event)->ticket);
     return SUCCESS;
 }

@@ -14,13 +14,19 @@ namespace emu {
 enum Result : int {
     SUCCESS = 0, INVALID_VALUE = 1, OUT_OF_MEMORY = 2, NOT_INITIALIZED = 3, INVALID_DEVICE = 101,
     INVALID_IMAGE = 200, INVALID_CONTEXT = 201, INVALID_HANDLE = 400, NOT_FOUND = 500, NOT_READY = 600,
-    ILLEGAL_ADDRESS = 700, LAUNCH_FAILED = 719,
+    ILLEGAL_ADDRESS = 700, LAUNCH_FAILED = 719, ILLEGAL_STATE = 401,
+    STREAM_CAPTURE_UNSUPPORTED = 900, STREAM_CAPTURE_INVALIDATED = 901,
 };
 
 // Returns code after keeping detail for cuGetErrorString on this thread.
 int fail(int code, const std::string& detail);
 // From queued work: the first failure is returned by the next call that waits for the queue.
 void failLater(int code, const std::string& detail);
+
+// Stream capture (emu_graph.cpp): true when this thread captures and task went into its graph.
+bool captureTask(std::function<void()>& task);
+// SUCCESS, or the failure of a call that waits for the queue while this thread captures.
+int refuseWhileCapturing(const char* what);
 
 // One in-order queue for every stream: work runs on one host thread, in submission order.
 void enqueue(std::function<void()> task);

@@ -205,6 +205,15 @@ EMU_EXPORT int cuMemcpyDtoD_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
     return SUCCESS;
 }
 
+EMU_EXPORT int cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, void* stream) {
+    if (int rc = needContext()) return rc;
+    std::string bad = checkRange(src, bytes, "cuMemcpyDtoDAsync source");
+    if (bad.empty()) bad = checkRange(dst, bytes, "cuMemcpyDtoDAsync destination");
+    if (!bad.empty()) return fail(INVALID_VALUE, bad);
+    enqueue([dst, src, bytes] { memmove((void*) (uintptr_t) dst, (const void*) (uintptr_t) src, bytes); });
+    return SUCCESS;
+}
+
 EMU_EXPORT int cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t bytes) {
     if (int rc = needContext()) return rc;
     std::string bad = checkRange(dst, bytes, "cuMemsetD8");
