@@ -176,4 +176,36 @@ class EmulatorTest {
         var e = assertThrows(Nvrtc.CompileError.class, () -> Nvrtc.compile("ok.cu", "extern \"C\" __global__ void k() {}", Map.of(), "volta"));
         assertEquals(5, e.status);   // NVRTC_ERROR_INVALID_OPTION, which KernelCache answers with compute_90
     }
+
+    /** A graph's parameter copy reads the host memory at each launch; nothing captured runs before one. */
+    @Test
+    void aCapturedGraphRunsAtEachLaunchWithTheParametersOfThatLaunch() {
+        CudaGraphs graphs = (CudaGraphs) gpu.graphs();
+        GpuBuffer src = (GpuBuffer) gpu.fromArray(io.eager4j.DType.FLOAT32, new float[] {1, 2, 3});
+        GpuBuffer dst = (GpuBuffer) gpu.fromArray(io.eager4j.DType.FLOAT32, new float[] {0, 0, 0});
+        graphs.begin(1);
+        graphs.bindNext(new int[] {0});
+        GpuBuffer u = (GpuBuffer) gpu.random(io.eager4j.DType.FLOAT32, 3, false, 7, 0, 0, 1);   // its offset from slot 0
+        graphs.copy(dst, src);
+        var graph = graphs.end();
+        assertArrayEquals(new float[] {0, 0, 0}, (float[]) gpu.toArray(io.eager4j.DType.FLOAT32, dst), "nothing runs while captured");
+        for (long offset : new long[] {5, 9}) {
+            graph.set(0, offset);
+            graph.launch();
+            float[] expected = (float[]) gpu.toArray(io.eager4j.DType.FLOAT32, gpu.random(io.eager4j.DType.FLOAT32, 3, false, 7, offset, 0, 1));
+            assertArrayEquals(expected, (float[]) gpu.toArray(io.eager4j.DType.FLOAT32, u), "draws at offset " + offset);
+        }
+        assertArrayEquals(new float[] {1, 2, 3}, (float[]) gpu.toArray(io.eager4j.DType.FLOAT32, dst));
+    }
+
+    @Test
+    void waitingForTheGpuWhileCapturingFailsTheCapture() {
+        CudaGraphs graphs = (CudaGraphs) gpu.graphs();
+        graphs.begin(1);
+        var e = assertThrows(IllegalStateException.class, () -> Driver.synchronize(gpu.stream(), "a wait inside a capture"));
+        assertTrue(e.getMessage().contains("operation not permitted when stream is capturing"), e.getMessage());
+        var end = assertThrows(IllegalStateException.class, graphs::end);
+        assertTrue(end.getMessage().contains("cuStreamEndCapture"), end.getMessage());
+        gpu.toArray(io.eager4j.DType.FLOAT32, gpu.full(io.eager4j.DType.FLOAT32, 2, 1));   // the stream works again
+    }
 }
