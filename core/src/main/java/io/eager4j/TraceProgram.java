@@ -301,7 +301,13 @@ final class TraceProgram {
     /** The ops in order, one per line, for logs and tests. */
     String listing() {
         StringBuilder s = new StringBuilder();
-        for (Op op : code) s.append(op instanceof Call c ? c.op() : "host step").append('\n');
+        for (Op op : code) {
+            s.append(switch (op) {
+                case Call c -> c.op();
+                case TraceFusion.Chain c -> "fused " + c.length() + " elementwise ops";
+                default -> "host step";
+            }).append('\n');
+        }
         return s.toString();
     }
 }

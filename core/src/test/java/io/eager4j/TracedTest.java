@@ -31,10 +31,16 @@ import org.junit.jupiter.api.Test;
 
 /** Traced and eager training give the same bits; the trace's semantics and errors. */
 class TracedTest {
+    @org.junit.jupiter.api.BeforeEach
+    void fuseEverything() {
+        TraceFusion.minElements = 0;   // the small test models' ops too, so the fused kernels are what is compared
+    }
+
     @AfterEach
     void reset() {
         TracePlan.poisonFreed = false;
         TraceFusion.enabled = true;
+        TraceFusion.minElements = 1 << 16;
     }
 
     /** The seed's model: matmul, bias, relu, dropout, a custom-gradient loss, Adam. */
@@ -114,6 +120,30 @@ class TracedTest {
         assertEquals(12, t.adam.steps());
         String ops = step.listing(data.get(0));
         assertTrue(ops.contains("biasRelu") && ops.contains("reluGrad") && ops.contains("adam") && ops.contains("dropout"), ops);
+        // the logits' bias add and clip; x - max and exp; the loss's clip, log, neg and mul (sm itself has two readers)
+        assertTrue(ops.contains("fused 2 elementwise ops") && ops.contains("fused 4 elementwise ops"), ops);
+    }
+
+    /** Every unary op, clip, and binary ops in every layout (main operand first and second), across block edges. */
+    static Tensor chain(Tensor x, Tensor row, Tensor col) {
+        Tensor t = x.add(row).mul(col).sub(0.25).abs().add(0.01).sqrt().neg().exp().clip(0.05, 0.95).log();
+        t = Tensor.scalar(0.5).sub(t).maximum(row).minimum(col.add(2)).pow(row.abs().add(0.5)).div(col.add(3));
+        return t.tanh().mul(3).sigmoid().sub(0.6).relu().add(t.sign().mul(0));
+    }
+
+    @Test
+    void elementwiseChainsFuseIntoOnePassWithTheSameBits() {
+        for (int[] s : new int[][] {{5, 7}, {3, 700}}) {
+            Rng r = new Rng(s[1]);
+            Tensor row = r.normal(0, 1, s[1]), col = r.uniform(0, 1, s[0], 1);
+            Traced f = Traced.of((Tensor x) -> chain(x, row, col));
+            for (int call = 0; call < 3; call++) {
+                Tensor x = r.normal(0, 1, s);
+                assertArrayEquals(chain(x, row, col).toFloatArray(), f.call(x).toFloatArray(), "shape " + java.util.Arrays.toString(s) + ", call " + call);
+            }
+            String ops = f.listing(Tensor.zeros(s));
+            assertTrue(ops.contains("fused") && !ops.contains("unary") && !ops.contains("clip"), ops);
+        }
     }
 
     @Test
