@@ -196,7 +196,7 @@ EMU_EXPORT int cuMemcpyDtoH_v2(void* dst, CUdeviceptr src, size_t bytes) {
     return SUCCESS;
 }
 
-EMU_EXPORT int cuMemcpyDtoD_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
+EMU_EXPORT int cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, void* stream) {
     if (int rc = needContext()) return rc;
     std::string bad = checkRange(src, bytes, "cuMemcpyDtoD source");
     if (bad.empty()) bad = checkRange(dst, bytes, "cuMemcpyDtoD destination");
@@ -205,13 +205,9 @@ EMU_EXPORT int cuMemcpyDtoD_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
     return SUCCESS;
 }
 
-EMU_EXPORT int cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, void* stream) {
-    if (int rc = needContext()) return rc;
-    std::string bad = checkRange(src, bytes, "cuMemcpyDtoDAsync source");
-    if (bad.empty()) bad = checkRange(dst, bytes, "cuMemcpyDtoDAsync destination");
-    if (!bad.empty()) return fail(INVALID_VALUE, bad);
-    enqueue([dst, src, bytes] { memmove((void*) (uintptr_t) dst, (const void*) (uintptr_t) src, bytes); });
-    return SUCCESS;
+// queued in order like every copy here: the one queue stands for the legacy stream too
+EMU_EXPORT int cuMemcpyDtoD_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
+    return cuMemcpyDtoDAsync_v2(dst, src, bytes, nullptr);
 }
 
 EMU_EXPORT int cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t bytes) {
