@@ -291,11 +291,22 @@ public class Tensor {
     /** The same value, with no gradient flowing back through it. */
     public Tensor stopGradient() { return new Tensor(shape, dtype, device, shareBuffer()); }
 
+    private static Object copyOf(Object array) {
+        return switch (array) {
+            case float[] f -> f.clone();
+            case double[] d -> d.clone();
+            case int[] i -> i.clone();
+            case byte[] b -> b.clone();
+            default -> throw new IllegalStateException("not a heap array: " + array.getClass());
+        };
+    }
+
     /** This tensor's storage, for a new tensor that shares it: a variable remembers its value has escaped. */
     Buffer shareBuffer() {
         if (this instanceof Variable v) {
-            if (v.pinned && TraceRecorder.current() == null) {   // the graph will write there: hand out a copy
+            if (v.pinned && TraceRecorder.current() == null) {   // the next replay writes there: hand out a copy
                 var graphs = device.rawBackend().graphs();
+                if (graphs == null) return new CpuBuffer(copyOf(((CpuBuffer) buffer).array()));
                 Buffer copy = graphs.like(buffer);
                 graphs.copy(copy, buffer);
                 return copy;

@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * The buffer plan of a trace: which array each CPU allocation of a replay gets. An array that
  * outlives the step as a result is made fresh each time. A variable's new value goes into the array
- * of its value before last, when nothing else can hold that one (see {@link #spare}): variables
- * then alternate between two arrays that stay in cache. Every other array is taken from a pool when
+ * the program says is free for it ({@link #spare}): its current one where the update may be done in
+ * place, else that of its value before last when nothing else can hold that one. Every other array is taken from a pool when
  * its op runs and given back after the last op that reads it, so arrays are shared only by values
  * whose lifetimes do not overlap.
  */

@@ -115,6 +115,7 @@ final class TraceProgram {
     private final boolean[] guardValues;
     private final TracePlan plan;
     private final Object[] lastWritten;   // per written variable: the array this program last gave it
+    private final boolean[] inPlace;      // per written variable: its next value may go over its current one
     private final long[] profile;         // -Deager4j.trace.profile=true: nanoseconds per op, printed at exit
     private long replays;
 
@@ -151,6 +152,8 @@ final class TraceProgram {
         for (Result r : results) if (r != null) isResult[r.register()] = true;
         this.plan = new TracePlan(code, keptAllocations, rec.registerArrays, escapes, writtenFrom, isResult);
         this.lastWritten = new Object[written.length];
+        this.inPlace = new boolean[written.length];
+        for (int j = 0; j < written.length; j++) inPlace[j] = inPlaceSafe(j);
         this.profile = Boolean.getBoolean("eager4j.trace.profile") ? new long[code.length] : null;
         if (profile != null) Runtime.getRuntime().addShutdownHook(new Thread(this::printProfile));
     }
@@ -222,6 +225,7 @@ final class TraceProgram {
     }
 
     private Tensor[] replay(Tensor[] args) {
+        checkInPlace();
         Buffer[] regs = new Buffer[sources.length];
         for (int r = 0; r < sources.length; r++) {
             switch (sources[r]) {
@@ -269,12 +273,63 @@ final class TraceProgram {
     private void writeBack(Buffer[] regs) {
         for (int j = 0; j < written.length; j++) {
             Variable v = written[j];
-            Object old = Alloc.arrayOf(v.buffer), now = Alloc.arrayOf(regs[writtenFrom[j]]);
-            boolean free = !Boolean.getBoolean("nopp") && old != null && old == lastWritten[j] && !v.exposed && !heldBy(old, regs);
+            Object old = Alloc.arrayOf(v.buffer), now = Alloc.arrayOf(regs[writtenFrom[j]]), previous = lastWritten[j];
+            lastWritten[j] = now;
+            if (inPlace[j] && now != null && !heldByResult(now, regs) && heldByVariables(now, regs) == 1) {
+                plan.spare(j, now);   // the next value is written over this one; sharing the variable copies it
+                v.pinned(regs[writtenFrom[j]]);
+                continue;
+            }
+            boolean free = old != null && old == previous && !v.exposed && !heldBy(old, regs);
             plan.spare(j, free ? old : null);
             v.replayed(regs[writtenFrom[j]], now == null || heldByResult(now, regs));
-            lastWritten[j] = now;
         }
+    }
+
+    /** Before a replay: a variable updated in place must still hold this program's array (not one assigned since). */
+    private void checkInPlace() {
+        for (int j = 0; j < written.length; j++) {
+            if (inPlace[j] && (!written[j].pinned || Alloc.arrayOf(written[j].buffer) != lastWritten[j])) plan.spare(j, null);
+        }
+    }
+
+    private int heldByVariables(Object array, Buffer[] regs) {
+        int n = 0;
+        for (int r : writtenFrom) if (Alloc.arrayOf(regs[r]) == array) n++;
+        return n;
+    }
+
+    /**
+     * True when variable j's next value may be written over its current one: nothing reads the old value
+     * after the op that makes the new one, and that op reads it, if at all, element by element at the
+     * same index (Adam, an elementwise op or chain whose full-shape operand it is).
+     */
+    private boolean inPlaceSafe(int j) {
+        int load = -1, producer = -1;
+        for (int r = 0; r < sources.length; r++) if (sources[r] == written[j]) load = r;
+        for (int i = 0; i < code.length; i++) for (int r : code[i].outputs()) if (r == writtenFrom[j]) producer = i;
+        if (producer < 0) return false;
+        if (load < 0) return true;
+        for (int i = producer + 1; i < code.length; i++) for (int r : code[i].inputs()) if (r == load) return false;
+        for (int r : code[producer].inputs()) if (r == load) return aligned(code[producer], load);
+        return true;
+    }
+
+    private static boolean aligned(Op op, int reg) {
+        if (op instanceof TraceFusion.Chain c) return c.main() == reg && java.util.Arrays.stream(c.others()).noneMatch(o -> o == reg);
+        if (!(op instanceof Call c)) return false;
+        Object[] t = c.template();
+        return switch (c.method().getName()) {
+            case "adam" -> isReg(t[1], reg) && !isReg(t[2], reg) && !isReg(t[3], reg) && !isReg(t[4], reg);
+            case "unary", "clip" -> true;
+            case "binary" -> (!isReg(t[2], reg) || java.util.Arrays.equals((int[]) t[3], (int[]) t[6]))
+                    && (!isReg(t[4], reg) || java.util.Arrays.equals((int[]) t[5], (int[]) t[6]));
+            default -> false;
+        };
+    }
+
+    private static boolean isReg(Object o, int reg) {
+        return o instanceof Reg r && r.index() == reg;
     }
 
     private boolean heldBy(Object array, Buffer[] regs) {
