@@ -25,7 +25,10 @@ public final class Variable extends Tensor {
      * instead of reusing it for a later value.
      */
     boolean exposed = true;
-    /** The value lives in a device graph's buffer, which its next launch overwrites: sharing it copies it. */
+    /**
+     * The value lives in storage the next replay overwrites in place (a CUDA graph's buffer, or a CPU
+     * variable a trace updates in place): a tensor that shares it gets a copy instead.
+     */
     boolean pinned;
 
     public Variable(String name, Tensor initial) {
@@ -60,7 +63,7 @@ public final class Variable extends Tensor {
         pinned = false;
     }
 
-    /** A graph launch's new value, in the graph's own buffer. */
+    /** A replay's new value, in storage the next replay overwrites (see {@link #pinned}). */
     void pinned(Buffer value) {
         buffer = value;
         version++;
