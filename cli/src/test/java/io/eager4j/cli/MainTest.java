@@ -33,6 +33,8 @@ class MainTest {
                 Arguments.of("train-mnist --learning-rate -1", "eager4j: --learning-rate -1.0 must be a positive number (see 'eager4j train-mnist --help')"),
                 Arguments.of("train-mnist --log-every 0", "eager4j: --log-every 0 must be 1 or more (see 'eager4j train-mnist --help')"),
                 Arguments.of("train-mnist --threads 0", "eager4j: --threads 0 must be 1 or more (see 'eager4j train-mnist --help')"),
+                Arguments.of("train-cnn --trace --check-numerics", "eager4j: --trace and --check-numerics cannot be combined: checking reads"
+                        + " every value on the host, which a replay does not do; drop one of them (see 'eager4j train-cnn --help')"),
                 Arguments.of("train-mnist --dataset cifar10", "eager4j: --dataset: unknown dataset 'cifar10'; valid names: mnist, fashion-mnist (see 'eager4j train-mnist --help')"),
                 Arguments.of("train-mnist --device tpu", "eager4j: --device tpu: unknown device 'tpu'; use cpu or gpu:N (see 'eager4j train-mnist --help')"),
                 Arguments.of("train-mnist --device gpu:0", "eager4j: --device gpu:0: CUDA not available: tried libcuda.so.1, libcuda.so (see 'eager4j train-mnist --help')"),
@@ -91,7 +93,7 @@ class MainTest {
         assertEquals(0, r.code());
         for (String flag : new String[] {"--dataset", "--data-dir", "--steps", "--batch-size", "--hidden", "--keep-prob",
                 "--learning-rate", "--seed", "--device", "--threads", "--log-every", "--metrics", "--plot", "--save",
-                "--restore", "--check-numerics", "--verbose"}) {
+                "--restore", "--check-numerics", "--trace", "--verbose"}) {
             assertTrue(r.out().contains(flag), flag);
         }
         assertEquals(0, Cli.run("--help").code());
