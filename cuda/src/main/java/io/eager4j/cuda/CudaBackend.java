@@ -227,6 +227,25 @@ final class CudaBackend implements Backend {
     }
 
     @Override
+    public Buffer biasRelu(DType dtype, Buffer x, int[] shape, Buffer bias) {
+        int n = x.size(), cols = shape.length == 0 ? 1 : shape[shape.length - 1];
+        GpuBuffer r = alloc(dtype, n, "biasRelu");
+        if (n > 0) {
+            new Launch("biasRelu").i(n).i(cols).buf(gpu(x, "biasRelu")).buf(gpu(bias, "biasRelu")).buf(r)
+                    .run(this, "biasrelu_" + suffix(dtype), n, Launch.BLOCK);
+        }
+        return r;
+    }
+
+    @Override
+    public Buffer reluGrad(DType dtype, Buffer g, Buffer out) {
+        int n = g.size();
+        GpuBuffer r = alloc(dtype, n, "reluGrad");
+        if (n > 0) new Launch("reluGrad").i(n).buf(gpu(g, "reluGrad")).buf(gpu(out, "reluGrad")).buf(r).run(this, "relugrad_" + suffix(dtype), n, Launch.BLOCK);
+        return r;
+    }
+
+    @Override
     public Buffer[] adam(DType dtype, Buffer var, Buffer m, Buffer v, Buffer g, double lrT, double b1, double b2, double eps) {
         int n = var.size();
         GpuBuffer rw = alloc(dtype, n, "adam"), rm = alloc(dtype, n, "adam"), rv = alloc(dtype, n, "adam");

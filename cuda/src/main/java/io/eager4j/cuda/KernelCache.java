@@ -40,7 +40,7 @@ final class KernelCache {
 
     /** Kernel families per source; each family has one kernel per element type, name_f32 and so on. */
     private static final Map<String, List<String>> FAMILIES = Map.of(
-            "elementwise.cu", List.of("unary", "binary", "compare", "clip", "where", "fill", "onehot", "adam", "cast"),
+            "elementwise.cu", List.of("unary", "binary", "compare", "clip", "where", "fill", "onehot", "adam", "cast", "biasrelu", "relugrad"),
             "shape.cu", List.of("gather", "pad", "place"),
             "reduce.cu", List.of("reduce", "argmax"),
             "random.cu", List.of("random"),

@@ -94,6 +94,23 @@ extern "C" __global__ void adam_##N(int n, double lrT, double b1, double b2, dou
         store(rv, i, vi);                                                                        \
     }                                                                                            \
 }                                                                                                \
+/* relu(x + bias[i % cols]): the sum rounded to T, then relu, as the add and relu kernels in turn */ \
+extern "C" __global__ void biasrelu_##N(int n, int cols, const T* x, const T* bias, T* r) {      \
+    typedef decltype(load(x, 0)) C;                                                              \
+    FOR_EACH(i, n) {                                                                             \
+        C v = (C) (T) (load(x, i) + load(bias, i % cols));                                       \
+        store(r, i, v > C(0) ? v : C(0));                                                        \
+    }                                                                                            \
+}                                                                                                \
+/* g * sign(out) in one pass, the sign as the unary kernel's */                                 \
+extern "C" __global__ void relugrad_##N(int n, const T* g, const T* out, T* r) {                 \
+    typedef decltype(load(g, 0)) C;                                                              \
+    FOR_EACH(i, n) {                                                                             \
+        C o = load(out, i);                                                                      \
+        C s = (C) (T) (o > C(0) ? C(1) : o < C(0) ? C(-1) : o);                                  \
+        store(r, i, load(g, i) * s);                                                             \
+    }                                                                                            \
+}                                                                                                \
 extern "C" __global__ void onehot_##N(int n, int depth, const int* idx, T* r) {                  \
     FOR_EACH(j, n) store(r, j, idx[j / depth] == j % depth ? 1.0 : 0.0);                         \
 }

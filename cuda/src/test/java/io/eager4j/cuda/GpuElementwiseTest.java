@@ -101,6 +101,17 @@ class GpuElementwiseTest {
                         c.gpu.where(t, cond[1], cs, a[1], as, b[1], bs, out), tol(t));
             }
         }
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64, DType.INT32}) {
+            for (int n : SIZES) {
+                int cols = n == 1 ? 1 : 13, rows = Math.max(1, n / cols);
+                int[] shape = {rows, cols};
+                Buffer[] x = c.both(t, rows * cols, -3, 3), bias = c.both(t, cols, -1, 1), g = c.both(t, rows * cols, -2, 2);
+                // the one-pass kernels against the reference's definitions: the compositions they replace
+                c.same("biasRelu " + t + " n=" + n, t, REF.biasRelu(t, x[0], shape, bias[0]), c.gpu.biasRelu(t, x[1], shape, bias[1]), 0);
+                Buffer[] out = {REF.unary(io.eager4j.internal.Backend.Unary.RELU, t, x[0]), c.gpu.unary(io.eager4j.internal.Backend.Unary.RELU, t, x[1])};
+                c.same("reluGrad " + t + " n=" + n, t, REF.reluGrad(t, g[0], out[0]), c.gpu.reluGrad(t, g[1], out[1]), 0);
+            }
+        }
         for (DType t : FLOATS) {
             for (int n : SIZES) {
                 Buffer[] w = c.both(t, n, -1, 1), m = c.both(t, n, -1, 1), v = c.both(t, n, 0, 1), g = c.both(t, n, -1, 1);
