@@ -312,6 +312,22 @@ class TracedTest {
         }
     }
 
+    /** A user kernel (Java bodies, forward and backward) inside a traced training step. */
+    @Test
+    void customKernelsTrainInsideATraceBitForBit() {
+        CustomKernel square = CustomKernelCpuTest.square();
+        List<Tensor[]> data = batches(DType.FLOAT32, 5, 8);
+        List<List<Object>> runs = new ArrayList<>();
+        for (boolean traced : new boolean[] {false, true}) {
+            Rng.setSeed(2);
+            Variable w = new Variable("w", Rng.current().normal(0, 0.3, 20, 5));
+            Adam adam = new Adam(0.01);
+            BiFunction<Tensor, Tensor, Tensor> step = (x, y) -> adam.minimize(() -> square.apply(x.matmul(w)).mul(y).mean());
+            runs.add(run(data, traced ? Traced.of(step)::call : step, () -> List.of(w)));
+        }
+        assertSameBits(runs.get(0), runs.get(1));
+    }
+
     @Test
     void sideEffectsHappenWhileTracingAndVariablesAreReadAtTheirCurrentValue() {
         Variable v = new Variable("v", Tensor.of(new float[] {1, 2}, 2));
