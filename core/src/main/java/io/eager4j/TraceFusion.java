@@ -62,7 +62,7 @@ final class TraceFusion {
                 int[] xShape = (int[]) a[3], bShape = (int[]) a[5], out = (int[]) a[6];
                 if (!Arrays.equals(xShape, out) || bShape.length != 1 || out.length < 1 || bShape[0] != out[out.length - 1]) continue;
                 ops[j] = new Call(c.backend(), BIAS_RELU, new Object[] {t[1], a[2], out, a[4]}, c.outputs());
-                drop(ops, producer[reg(t[2])]);
+                ops[producer[reg(t[2])]] = null;
             } else if (is(c, "binary") && t[0] == Binary.MUL && Arrays.equals((int[]) t[3], (int[]) t[5])
                     && Arrays.equals((int[]) t[3], (int[]) t[6])) {
                 // mul(g, sign(out)) with out a relu's output: reluGrad(g, out)
@@ -71,7 +71,7 @@ final class TraceFusion {
                 int from = reg(sign.template()[2]);
                 if (!fromRelu(ops, producer, from)) continue;
                 ops[j] = new Call(c.backend(), RELU_GRAD, new Object[] {t[1], t[2], sign.template()[2]}, c.outputs());
-                drop(ops, producer[reg(t[4])]);
+                ops[producer[reg(t[4])]] = null;
             }
         }
         chains(ops, escapes, large);
@@ -186,10 +186,6 @@ final class TraceFusion {
     private static boolean fromRelu(Op[] ops, int[] producer, int r) {
         if (producer[r] < 0 || !(ops[producer[r]] instanceof Call c)) return false;
         return (is(c, "unary") && c.template()[0] == Unary.RELU) || c.method().equals(BIAS_RELU);
-    }
-
-    private static void drop(Op[] ops, int i) {
-        ops[i] = null;
     }
 
     private static boolean is(Call c, String name) {

@@ -3,7 +3,6 @@ package io.eager4j;
 import io.eager4j.TraceProgram.Call;
 import io.eager4j.TraceProgram.Host;
 import io.eager4j.TraceProgram.Op;
-import io.eager4j.TraceProgram.Result;
 import io.eager4j.TraceRecorder.Dynamic;
 import io.eager4j.TraceRecorder.RngOffset;
 import io.eager4j.internal.Backend;
@@ -49,7 +48,7 @@ final class TraceGraph {
             if (backend == null) backend = c.backend();
             if (c.backend() != backend) return refuse(why, "it runs on more than one device");
             int dynamic = 0;
-            for (Object a : c.template()) if (a instanceof Dynamic || a instanceof RngOffset) dynamic++;
+            for (Object a : c.template()) if (a instanceof Dynamic || a instanceof RngOffset) dynamic++;   // counted, not computed
             if (dynamic == 0) continue;
             if (!SLOTTED.contains(c.method().getName())) return refuse(why, c.op() + " takes a value that changes each step");
             slots[i] = new int[dynamic];
@@ -95,22 +94,15 @@ final class TraceGraph {
     }
 
     Tensor[] run(Tensor[] args) {
-        Rng[] rng = new Rng[p.rngs.length];
-        long[] base = new long[rng.length];
-        for (int i = 0; i < rng.length; i++) {
-            rng[i] = p.rngIsCurrent[i] ? Rng.current() : p.rngs[i];
-            base[i] = rng[i].offset();
-        }
+        Rng[] rng = p.generators();
+        long[] base = TraceProgram.offsets(rng);
         for (int i = 0; i < p.code.length; i++) {
             Op op = p.code[i];
             if (op instanceof Host h) {
                 h.step().run();
             } else if (slots[i] != null) {
-                int k = 0;
-                for (Object a : ((Call) op).template()) {
-                    if (a instanceof Dynamic d) graph.set(slots[i][k++], Double.doubleToRawLongBits(d.value().getAsDouble()));
-                    if (a instanceof RngOffset o) graph.set(slots[i][k++], base[o.rng()] + o.delta());
-                }
+                long[] bits = ((Call) op).changing(base);
+                for (int k = 0; k < bits.length; k++) graph.set(slots[i][k], bits[k]);
             }
         }
         for (int r = 0; r < regs.length; r++) {
@@ -122,13 +114,8 @@ final class TraceGraph {
             if (loadOf[j] >= 0) p.written[j].pinned(regs[loadOf[j]]);
             else p.written[j].replayed(copyOf(regs[p.writtenFrom[j]]), false);
         }
-        for (int i = 0; i < rng.length; i++) rng[i].skip(p.rngAdvance[i]);
-        Tensor[] out = new Tensor[p.results.length];
-        for (int i = 0; i < out.length; i++) {
-            Result r = p.results[i];
-            if (r != null) out[i] = new Tensor(r.shape(), r.dtype(), r.device(), copyOf(regs[r.register()]));
-        }
-        return out;
+        p.advance(rng);
+        return p.results(regs, this::copyOf);   // the next launch overwrites the graph's own buffers
     }
 
     private Buffer copyOf(Buffer b) {

@@ -90,8 +90,8 @@ final class TracePlan {
                     at.add(j);
                 }
                 if (escaping.getOrDefault(a, false)) continue;   // made fresh (or a spare): it outlives the step
-                ArrayDeque<Slot> free = pool.get(new Ref(a.type(), a.length()));
-                Slot physical = free != null && !free.isEmpty() ? free.pop() : new Slot(new Ref(a.type(), a.length()));
+                ArrayDeque<Slot> free = pool.get(a);   // Refs are equal by type and length: the pool's key
+                Slot physical = free != null && !free.isEmpty() ? free.pop() : new Slot(a);
                 slots[i][k] = physical;
                 freed.get(Math.max(i, last.getOrDefault(a, i))).add(physical);
             }

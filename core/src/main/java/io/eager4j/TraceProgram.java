@@ -79,6 +79,16 @@ final class TraceProgram {
             }
         }
 
+        /** The raw bits of this call's changing scalars, in argument order: what a graph's slots take. */
+        long[] changing(long[] rngBase) {
+            List<Long> bits = new ArrayList<>();
+            for (Object a : template) {
+                if (a instanceof Dynamic d) bits.add(Double.doubleToRawLongBits(d.value().getAsDouble()));
+                if (a instanceof RngOffset o) bits.add(rngBase[o.rng()] + o.delta());
+            }
+            return bits.stream().mapToLong(Long::longValue).toArray();
+        }
+
         public int[] inputs() {
             List<Integer> in = new ArrayList<>();
             for (Object a : template) {
@@ -109,8 +119,8 @@ final class TraceProgram {
     final int[] writtenFrom;
     final Result[] results;
     final Rng[] rngs;
-    final boolean[] rngIsCurrent;
-    final long[] rngAdvance;
+    private final boolean[] rngIsCurrent;
+    private final long[] rngAdvance;
     private final BooleanSupplier[] guards;
     private final boolean[] guardValues;
     private final TracePlan plan;
@@ -140,16 +150,15 @@ final class TraceProgram {
         this.guardValues = new boolean[guards.length];
         for (int i = 0; i < guards.length; i++) guardValues[i] = rec.guardValues.get(i);
 
-        boolean[] escapes = new boolean[sources.length];
-        for (Result r : results) if (r != null) escapes[r.register()] = true;
+        boolean[] isResult = new boolean[sources.length];
+        for (Result r : results) if (r != null) isResult[r.register()] = true;
+        boolean[] escapes = isResult.clone();
         for (int r : writtenFrom) escapes[r] = true;
         List<Op> kept = new ArrayList<>();
         List<List<TracePlan.Ref>> keptAllocations = new ArrayList<>();
         liveOps(rec.code, escapes, rec.allocations, kept, keptAllocations);
         List<Op> fused = TraceFusion.fuse(kept, keptAllocations, escapes);
         this.code = fused.toArray(new Op[0]);
-        boolean[] isResult = new boolean[sources.length];
-        for (Result r : results) if (r != null) isResult[r.register()] = true;
         this.plan = new TracePlan(code, keptAllocations, rec.registerArrays, escapes, writtenFrom, isResult);
         this.lastWritten = new Object[written.length];
         this.inPlace = new boolean[written.length];
@@ -236,12 +245,8 @@ final class TraceProgram {
                 default -> throw new IllegalStateException("register source " + sources[r]);
             }
         }
-        Rng[] rng = new Rng[rngs.length];
-        long[] base = new long[rngs.length];
-        for (int i = 0; i < rng.length; i++) {
-            rng[i] = rngIsCurrent[i] ? Rng.current() : rngs[i];
-            base[i] = rng[i].offset();
-        }
+        Rng[] rng = generators();
+        long[] base = offsets(rng);
         Alloc.enter();
         try {
             for (int i = 0; i < code.length; i++) {
@@ -256,11 +261,34 @@ final class TraceProgram {
             Alloc.exit();
         }
         writeBack(regs);
+        advance(rng);
+        return results(regs, java.util.function.UnaryOperator.identity());
+    }
+
+    /** The generators this replay draws from: the thread's own where the trace drew from its own. */
+    Rng[] generators() {
+        Rng[] rng = new Rng[rngs.length];
+        for (int i = 0; i < rng.length; i++) rng[i] = rngIsCurrent[i] ? Rng.current() : rngs[i];
+        return rng;
+    }
+
+    static long[] offsets(Rng[] rng) {
+        long[] base = new long[rng.length];
+        for (int i = 0; i < rng.length; i++) base[i] = rng[i].offset();
+        return base;
+    }
+
+    /** After a replay: each generator moves on as the eager run's did. */
+    void advance(Rng[] rng) {
         for (int i = 0; i < rng.length; i++) rng[i].skip(rngAdvance[i]);
+    }
+
+    /** The replay's results as tensors, each buffer through {@code own} (a graph copies its own out). */
+    Tensor[] results(Buffer[] regs, java.util.function.UnaryOperator<Buffer> own) {
         Tensor[] out = new Tensor[results.length];
         for (int i = 0; i < out.length; i++) {
             Result r = results[i];
-            if (r != null) out[i] = new Tensor(r.shape(), r.dtype(), r.device(), regs[r.register()]);
+            if (r != null) out[i] = new Tensor(r.shape(), r.dtype(), r.device(), own.apply(regs[r.register()]));
         }
         return out;
     }
@@ -333,8 +361,7 @@ final class TraceProgram {
     }
 
     private boolean heldBy(Object array, Buffer[] regs) {
-        for (int r : writtenFrom) if (Alloc.arrayOf(regs[r]) == array) return true;
-        return heldByResult(array, regs);
+        return heldByVariables(array, regs) > 0 || heldByResult(array, regs);
     }
 
     private boolean heldByResult(Object array, Buffer[] regs) {

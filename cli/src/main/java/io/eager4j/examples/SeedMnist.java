@@ -64,14 +64,17 @@ public final class SeedMnist {
             }
             // five more ops a step (~15 us of ~750): only when printed or asked for
             batchAccuracy = log || everyAccuracy ? sm.argmax(1).equal(y.argmax(1)).cast(DType.FLOAT32).mean().item() : Double.NaN;
-            if (log) {
-                config.out().println("step: " + step);
-                config.out().println("accuracy = " + (float) batchAccuracy);
-                config.out().println("loss = " + (float) loss.item());
-            }
+            if (log) print(batchAccuracy, loss.item());
             // exactly the seed's gradient: unscaled by the mean's 1/N, and dy ignored
             return CustomGradient.result(loss, dy -> new Tensor[] {sm.sub(y), null});
         }, logits, labels);
+    }
+
+    /** The seed's three lines for a logged step. */
+    private void print(double accuracy, double loss) {
+        config.out().println("step: " + step);
+        config.out().println("accuracy = " + (float) accuracy);
+        config.out().println("loss = " + (float) loss);
     }
 
     /** 784 pixels -> hidden ReLU units (dropout) -> 10 logits. */
@@ -144,11 +147,7 @@ public final class SeedMnist {
             Tensor[] r = traced[log || everyAccuracy ? 1 : 0].callAll(batch.images(), batch.labels());
             double loss = r[0].item();
             batchAccuracy = r[1] == null ? Double.NaN : r[1].item();
-            if (log) {
-                config.out().println("step: " + step);
-                config.out().println("accuracy = " + (float) batchAccuracy);
-                config.out().println("loss = " + (float) loss);
-            }
+            if (log) print(batchAccuracy, loss);
             for (Listener l : config.listeners()) l.step(step, loss, batchAccuracy);
         }
     }

@@ -48,17 +48,7 @@ public final class FastCpuBackend extends ReferenceBackend {
     public Buffer unary(Unary op, DType dtype, Buffer x) {
         if (dtype != DType.FLOAT32) return super.unary(op, dtype, x);
         float[] a = f(x), r = Alloc.floatsOverwritten(a.length);
-        switch (op) {
-            case NEG -> { for (int i = 0; i < a.length; i++) r[i] = -a[i]; }
-            case EXP -> Kernels.exp(a, r);
-            case LOG -> Kernels.log(a, r);
-            case RELU -> Kernels.relu(a, r);
-            case SQRT -> { for (int i = 0; i < a.length; i++) r[i] = (float) Math.sqrt(a[i]); }
-            case ABS -> { for (int i = 0; i < a.length; i++) r[i] = Math.abs(a[i]); }
-            case SIGN -> { for (int i = 0; i < a.length; i++) r[i] = Math.signum(a[i]); }
-            case TANH -> { for (int i = 0; i < a.length; i++) r[i] = (float) Math.tanh(a[i]); }
-            case SIGMOID -> { for (int i = 0; i < a.length; i++) r[i] = (float) (1 / (1 + Math.exp(-a[i]))); }
-        }
+        Kernels.unary(op, a, r);
         return new CpuBuffer(r);
     }
 
@@ -66,8 +56,7 @@ public final class FastCpuBackend extends ReferenceBackend {
     public Buffer clip(DType dtype, Buffer x, double lo, double hi) {
         if (dtype != DType.FLOAT32) return super.clip(dtype, x, lo, hi);
         float[] a = f(x), r = Alloc.floatsOverwritten(a.length);
-        float l = (float) lo, h = (float) hi;
-        for (int i = 0; i < a.length; i++) r[i] = Math.min(Math.max(a[i], l), h);
+        Kernels.clip(a, r, (float) lo, (float) hi);
         return new CpuBuffer(r);
     }
 
@@ -219,8 +208,7 @@ public final class FastCpuBackend extends ReferenceBackend {
         windows.parallel(a.length / cols, cols, (from, to) -> {   // rows of cols: split by elements
             for (int at = from * cols; at < to * cols; at += cols) {
                 for (int j = 0; j < cols; j++) {
-                    int v = Float.floatToRawIntBits(a[at + j] + b[j]);   // relu's branchless form (Kernels.relu): NaN -> 0
-                    r[at + j] = Float.intBitsToFloat(v & (-v >> 31) & ((v - 0x7f800001) >> 31));
+                    r[at + j] = Kernels.relu(a[at + j] + b[j]);   // relu's branch-free form: NaN -> 0
                 }
             }
         });

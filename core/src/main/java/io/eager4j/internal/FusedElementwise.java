@@ -44,50 +44,30 @@ public final class FusedElementwise {
         for (int k = 0; k < others.length; k++) o[k] = others[k] == null ? null : ((CpuBuffer) others[k]).floats();
         int n = x.length;
         float[] r = Alloc.floatsOverwritten(n);
-        float[] buf = new float[Math.min(BLOCK, n)];
+        float[] buf = new float[Math.min(BLOCK, n)], tail = new float[n % BLOCK];
         for (int s = 0; s < n; s += BLOCK) {
-            int len = Math.min(BLOCK, n - s);
-            System.arraycopy(x, s, buf, 0, len);
-            for (int k = 0; k < steps.length; k++) apply(steps[k], buf, len, o[k], s);
-            System.arraycopy(buf, 0, r, s, len);
+            float[] v = n - s >= BLOCK ? buf : tail;   // whole arrays, so the backend's own loops serve
+            System.arraycopy(x, s, v, 0, v.length);
+            for (int k = 0; k < steps.length; k++) apply(steps[k], v, o[k], s);
+            System.arraycopy(v, 0, r, s, v.length);
         }
         return new CpuBuffer(r);
     }
 
-    private static void apply(Step st, float[] v, int len, float[] other, int s) {
-        int cols = st.cols();
+    private static void apply(Step st, float[] v, float[] other, int s) {
         if (st.unary() != null) {
-            unary(st.unary(), v, len);
+            Kernels.unary(st.unary(), v, v);
         } else if (st.isClip()) {
-            for (int i = 0; i < len; i++) v[i] = Math.min(Math.max(v[i], st.lo()), st.hi());
+            Kernels.clip(v, v, st.lo(), st.hi());
         } else {
             Layout l = st.layout();
             Binary b = st.binary();
+            int cols = st.cols();
             if (st.mainFirst()) {
-                for (int i = 0; i < len; i++) v[i] = Kernels.apply(b, v[i], other[l.index(s + i, cols)]);
+                for (int i = 0; i < v.length; i++) v[i] = Kernels.apply(b, v[i], other[l.index(s + i, cols)]);
             } else {
-                for (int i = 0; i < len; i++) v[i] = Kernels.apply(b, other[l.index(s + i, cols)], v[i]);
+                for (int i = 0; i < v.length; i++) v[i] = Kernels.apply(b, other[l.index(s + i, cols)], v[i]);
             }
-        }
-    }
-
-    /** FastCpuBackend.unary's arithmetic, element by element. */
-    private static void unary(Unary op, float[] a, int len) {
-        switch (op) {
-            case NEG -> { for (int i = 0; i < len; i++) a[i] = -a[i]; }
-            case EXP -> { for (int i = 0; i < len; i++) a[i] = (float) Math.exp(a[i]); }
-            case LOG -> { for (int i = 0; i < len; i++) a[i] = (float) Math.log(a[i]); }
-            case RELU -> {
-                for (int i = 0; i < len; i++) {
-                    int b = Float.floatToRawIntBits(a[i]);
-                    a[i] = Float.intBitsToFloat(b & (-b >> 31) & ((b - 0x7f800001) >> 31));
-                }
-            }
-            case SQRT -> { for (int i = 0; i < len; i++) a[i] = (float) Math.sqrt(a[i]); }
-            case ABS -> { for (int i = 0; i < len; i++) a[i] = Math.abs(a[i]); }
-            case SIGN -> { for (int i = 0; i < len; i++) a[i] = Math.signum(a[i]); }
-            case TANH -> { for (int i = 0; i < len; i++) a[i] = (float) Math.tanh(a[i]); }
-            case SIGMOID -> { for (int i = 0; i < len; i++) a[i] = (float) (1 / (1 + Math.exp(-a[i]))); }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.eager4j.internal;
 
 import io.eager4j.internal.Backend.Binary;
+import io.eager4j.internal.Backend.Unary;
 import io.eager4j.internal.FastCpuBackend.Layout;
 
 /**
@@ -28,10 +29,33 @@ final class Kernels {
      * exactly when 0 < bits <= +inf's bits, i.e. for positive non-NaN values.
      */
     static void relu(float[] a, float[] r) {
-        for (int i = 0; i < a.length; i++) {
-            int b = Float.floatToRawIntBits(a[i]);
-            r[i] = Float.intBitsToFloat(b & (-b >> 31) & ((b - 0x7f800001) >> 31));
+        for (int i = 0; i < a.length; i++) r[i] = relu(a[i]);
+    }
+
+    /** One value's relu, the same branch-free form (fused passes use it too). */
+    static float relu(float v) {
+        int b = Float.floatToRawIntBits(v);
+        return Float.intBitsToFloat(b & (-b >> 31) & ((b - 0x7f800001) >> 31));
+    }
+
+    /** r = op(a) over whole arrays (r may be a): the CPU's float32 unary ops, here alone. */
+    static void unary(Unary op, float[] a, float[] r) {
+        switch (op) {
+            case NEG -> { for (int i = 0; i < a.length; i++) r[i] = -a[i]; }
+            case EXP -> exp(a, r);
+            case LOG -> log(a, r);
+            case RELU -> relu(a, r);
+            case SQRT -> { for (int i = 0; i < a.length; i++) r[i] = (float) Math.sqrt(a[i]); }
+            case ABS -> { for (int i = 0; i < a.length; i++) r[i] = Math.abs(a[i]); }
+            case SIGN -> { for (int i = 0; i < a.length; i++) r[i] = Math.signum(a[i]); }
+            case TANH -> { for (int i = 0; i < a.length; i++) r[i] = (float) Math.tanh(a[i]); }
+            case SIGMOID -> { for (int i = 0; i < a.length; i++) r[i] = (float) (1 / (1 + Math.exp(-a[i]))); }
         }
+    }
+
+    /** TF clip_by_value over whole arrays (r may be a). */
+    static void clip(float[] a, float[] r, float lo, float hi) {
+        for (int i = 0; i < a.length; i++) r[i] = Math.min(Math.max(a[i], lo), hi);
     }
 
     static void binary(Binary op, float[] x, Layout lx, float[] y, Layout ly, float[] r, int cols) {

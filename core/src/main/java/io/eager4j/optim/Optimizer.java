@@ -58,8 +58,7 @@ public abstract class Optimizer {
                             + java.util.Arrays.toString(g.shape()) + ", variable has " + java.util.Arrays.toString(v.shape()));
                 }
                 Variable[] state = slots.computeIfAbsent(v, this::zeroSlots);
-                Tensor[] values = new Tensor[state.length];
-                for (int s = 0; s < values.length; s++) values[s] = state[s];
+                Tensor[] values = java.util.Arrays.copyOf(state, state.length, Tensor[].class);
                 v.assign(update(v, g.cast(v.dtype()), values, steps));
                 for (int s = 0; s < values.length; s++) if (values[s] != state[s]) state[s].assign(values[s]);
             }
