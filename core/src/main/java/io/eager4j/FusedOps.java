@@ -37,7 +37,7 @@ final class FusedOps implements io.eager4j.internal.Fused.Ops {
     /** Forward and backward side by side: y = x * mask, dx = dy * mask, the mask a constant. */
     @Override
     public Tensor dropout(Tensor x, double keepProb, Rng rng) {
-        long offset = rng.claim(x.dtype, x.size());
+        long offset = rng.claim("dropout", x.dtype, x.shape);
         Buffer[] r = x.backend().dropout(x.dtype, x.buffer, keepProb, rng.seed(), offset);
         Tensor y = new Tensor(x.shape, x.dtype, x.device, r[0]);
         if (!Autograd.active()) return y;

@@ -1,6 +1,7 @@
 package io.eager4j;
 
 import io.eager4j.internal.Philox;
+import io.eager4j.internal.RowShard;
 import io.eager4j.internal.Shapes;
 
 /**
@@ -40,6 +41,17 @@ public final class Rng {
         return offset;
     }
 
+    /**
+     * Restarts this thread's default generator at a saved position ({@link #seed}, {@link #offset}):
+     * resuming from a checkpoint draws what the uninterrupted run would have drawn.
+     */
+    public static void restore(long seed, long offset) {
+        if (offset < 0) throw new IllegalArgumentException("Rng.restore: offset " + offset + " is negative");
+        Rng r = new Rng(seed);
+        r.offset = offset;
+        CURRENT.set(r);
+    }
+
     public Tensor uniform(double lo, double hi, int... shape) {
         return uniform(DType.FLOAT32, lo, hi, shape);
     }
@@ -59,27 +71,30 @@ public final class Rng {
     private Tensor draw(DType dtype, boolean normal, double a, double b, int[] shape) {
         checkFloating(dtype);
         int[] s = Tensor.checkShape(shape);
-        int n = Shapes.size(s);
         Device d = Device.current();
-        traced(n);
-        Tensor t = new Tensor(s, dtype, d, d.backend().random(dtype, n, normal, seed, offset, a, b));
-        offset += Philox.blocks(n);
-        return t;
+        long start = claim("random", dtype, s);
+        return new Tensor(s, dtype, d, d.backend().random(dtype, Shapes.size(s), normal, seed, start, a, b));
     }
 
-    /** For ops that draw inside their own kernel (dropout): moves past n elements, returns where they start. */
-    long claim(DType dtype, int n) {
+    /**
+     * Moves past a draw of this shape and returns where its elements start: for ops that draw
+     * inside their own kernel (dropout) as for {@link #uniform}. On a replica's shard of a batch
+     * ({@link io.eager4j.parallel.DataParallel}) the start is this shard's rows in the one-process
+     * draw, and the move is the one-process draw's.
+     */
+    long claim(String op, DType dtype, int[] shape) {
         checkFloating(dtype);
-        traced(n);
-        long start = offset;
-        offset += Philox.blocks(n);
+        int n = Shapes.size(shape);
+        long start = offset, blocks = Philox.blocks(n);
+        RowShard shard = RowShard.current();
+        if (shard != null && shard.covers(shape)) {
+            start += shard.startBlock(op, shape, n);
+            blocks = shard.globalBlocks(n);
+        }
+        TraceRecorder r = TraceRecorder.current();   // a trace replays the draw at the generator's offset of that time
+        if (r != null) r.draw(this, offset, start, blocks);
+        offset += blocks;
         return start;
-    }
-
-    /** Inside a trace, the draw about to be made is replayed at the generator's offset of that time. */
-    private void traced(int n) {
-        TraceRecorder r = TraceRecorder.current();
-        if (r != null) r.draw(this, offset, Philox.blocks(n));
     }
 
     /** A replay's draws: the generator moves on as the eager run's did. */

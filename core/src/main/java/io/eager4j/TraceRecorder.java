@@ -123,18 +123,21 @@ final class TraceRecorder implements Tracing.Recorder {
         writeBack.put(v, register(v.buffer));
     }
 
-    /** A draw from {@code rng} at {@code offset} of {@code blocks}: the next op given (seed, offset) replays it relative. */
-    void draw(Rng rng, long offset, long blocks) {
+    /**
+     * A draw from {@code rng}, whose offset was {@code at}, starting at {@code start} and moving the
+     * generator {@code blocks} on: the next op given (seed, start) replays it relative.
+     */
+    void draw(Rng rng, long at, long start, long blocks) {
         int i = rngs.indexOf(rng);
         if (i < 0) {
             i = rngs.size();
             rngs.add(rng);
-            rngSpan.add(new long[] {offset, offset});
+            rngSpan.add(new long[] {at, at});
             rngIsCurrent.add(rng == Rng.current());
         }
         long[] span = rngSpan.get(i);
-        span[1] = Math.max(span[1], offset + blocks);
-        draws.put(rng.seed() + ":" + offset, new RngOffset(i, offset - span[0]));
+        span[1] = Math.max(span[1], at + blocks);
+        draws.put(rng.seed() + ":" + start, new RngOffset(i, start - span[0]));
     }
 
     // ---- hooks from outside the package (Tracing)

@@ -32,7 +32,7 @@ class DropoutTest {
         Rng rng = new Rng(seed);
         for (long left = offset; left > 0; ) {
             int n = (int) Math.min(left, Integer.MAX_VALUE / 4) * 4;
-            rng.claim(DType.FLOAT32, n);
+            rng.claim("test", DType.FLOAT32, new int[] {n});
             left -= n / 4;
         }
         assertEquals(offset, rng.offset());

@@ -33,7 +33,7 @@ public final class SeedWorkload {
         };
         SeedMnist.Config d = SeedMnist.Config.defaults();
         SeedMnist.Config config = new SeedMnist.Config(steps, d.batchSize(), d.hidden(), d.keepProb(), d.learningRate(), seed,
-                cpu, d.logEvery(), false, trace, new PrintWriter(Writer.nullWriter()), java.util.List.of(timer), vars -> {});
+                cpu, d.logEvery(), false, trace, d.parallel(), d.checkpoints(), new PrintWriter(Writer.nullWriter()), java.util.List.of(timer), vars -> {});
         SeedMnist.Result r = SeedMnist.train(mnist, config);
         int windows = steps / 500;
         double[] ms = new double[Math.max(0, windows - 1)];

@@ -5,6 +5,7 @@ import io.eager4j.data.DataSets;
 import io.eager4j.data.Dataset;
 import io.eager4j.examples.MnistCnn;
 import io.eager4j.io.Checkpoints;
+import io.eager4j.parallel.DataParallel;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,13 +37,15 @@ final class TrainCnn implements Callable<Integer> {
         flags.validate(cl, STEPS, LOG_EVERY);
         Device dev = flags.device(cl);
         Dataset ds = flags.dataset(cl);
+        if (flags.launchesSpark()) return flags.launchSpark(cl, "train-cnn", STEPS);
         DataSets data = flags.load(cl, ds);
 
         int steps = flags.steps(STEPS), logEvery = flags.logEvery(LOG_EVERY);
         Metrics recorded = new Metrics();
-        Progress progress = new Progress(cl.getErr(), Progress.stderrIsTerminal(), logEvery).named("train-cnn");
+        Progress progress = new Progress(cl.getErr(), flags.terminal(), logEvery).named("train-cnn");
         PrintWriter out = progress.around(cl.getOut());
-        var config = new MnistCnn.Config(steps, flags.batchSize, flags.learningRate, flags.seed, dev, logEvery, flags.checkNumerics, flags.trace, out,
+        var config = new MnistCnn.Config(steps, flags.batchSize, flags.learningRate, flags.seed, dev, logEvery, flags.checkNumerics, flags.trace,
+                flags.parallel(DataParallel.Reduction.MEAN), flags.checkpoints("mnist-cnn"), out,
                 flags.listeners(recorded, progress), model -> {
                     if (flags.restore == null) return;
                     try {
@@ -57,7 +60,7 @@ final class TrainCnn implements Callable<Integer> {
 
         flags.report(out, r.validationAccuracy(), r.testAccuracy(), r.trainSeconds(), steps, true, recorded,
                 ds.title() + ", Deep-MNIST CNN");
-        if (flags.save != null) {
+        if (flags.save != null && flags.chief()) {
             Checkpoints.save(flags.save, r.model());
             out.println("saved " + flags.save);
         }

@@ -5,6 +5,7 @@ import io.eager4j.data.DataSets;
 import io.eager4j.data.Dataset;
 import io.eager4j.examples.SeedMnist;
 import io.eager4j.io.SafeTensors;
+import io.eager4j.parallel.DataParallel;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,21 +46,23 @@ final class TrainMnist implements Callable<Integer> {
         if (!(keepProb > 0 && keepProb <= 1)) throw TrainingFlags.usage(cl, "--keep-prob " + keepProb + " is outside (0, 1]; 1 turns dropout off");
         Device dev = flags.device(cl);
         Dataset ds = flags.dataset(cl);
+        if (flags.launchesSpark()) return flags.launchSpark(cl, "train-mnist", STEPS);
         SafeTensors.Contents restored = flags.restore == null ? null : SafeTensors.read(flags.restore);   // fail before the data loads
         DataSets data = flags.load(cl, ds);
 
         int steps = flags.steps(STEPS), logEvery = flags.logEvery(LOG_EVERY);
         Metrics recorded = new Metrics();
-        Progress progress = new Progress(cl.getErr(), Progress.stderrIsTerminal(), logEvery);
+        Progress progress = new Progress(cl.getErr(), flags.terminal(), logEvery);
         PrintWriter out = progress.around(cl.getOut());
         var config = new SeedMnist.Config(steps, flags.batchSize, hidden, keepProb, flags.learningRate, flags.seed, dev, logEvery,
-                flags.checkNumerics, flags.trace, out, flags.listeners(recorded, progress),
+                flags.checkNumerics, flags.trace, flags.parallel(DataParallel.Reduction.SUM), flags.checkpoints("seed-mnist"),
+                out, flags.listeners(recorded, progress),
                 vars -> { if (restored != null) Checkpoint.restore(restored, flags.restore, vars); });
         SeedMnist.Result r = SeedMnist.train(data, config);
 
         flags.report(out, r.validationAccuracy(), r.testAccuracy(), r.trainSeconds(), steps, false, recorded,
                 ds.title() + ", seed MLP " + hidden + " hidden units");
-        if (flags.save != null) {
+        if (flags.save != null && flags.chief()) {
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("model", "seed-mnist");
             meta.put("dataset", ds.name());

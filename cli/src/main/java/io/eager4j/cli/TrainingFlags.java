@@ -4,11 +4,14 @@ import io.eager4j.Device;
 import io.eager4j.data.DataSets;
 import io.eager4j.data.Dataset;
 import io.eager4j.data.ReadOptions;
+import io.eager4j.examples.Checkpointing;
 import io.eager4j.examples.SeedMnist;
+import io.eager4j.parallel.DataParallel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine;
@@ -54,6 +57,18 @@ final class TrainingFlags {
     boolean checkNumerics;
     @Option(names = "--trace", description = "Record the training step once and replay it (Traced): same results, less overhead.")
     boolean trace;
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0", description = "Save the whole run's state every N steps (to --checkpoint), so --resume can continue it.")
+    int checkpointEvery;
+    @Option(names = "--checkpoint", paramLabel = "FILE", defaultValue = "checkpoint.safetensors", description = "Where --checkpoint-every writes, atomically (default: ${DEFAULT-VALUE}).")
+    Path checkpoint;
+    @Option(names = "--resume", paramLabel = "FILE", description = "Continue a run from its checkpoint (same flags otherwise); it ends as the uninterrupted run would.")
+    Path resume;
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Train data-parallel on Spark: local[N] or spark://host:port (needs the eager4j-spark module; bin/eager4j adds it).")
+    String spark;
+    @Option(names = "--workers", paramLabel = "N", description = "With --spark: replicas, each on its share of every batch (default: the master's slots).")
+    Integer workers;
+    @Option(names = "--average-every", paramLabel = "K", description = "With --spark: no per-step all-reduce; each worker steps on its shard and parameters and optimizer state are averaged every K steps.")
+    Integer averageEvery;
     @Option(names = "--verbose", description = "Print stack traces on errors.")
     boolean verbose;
 
@@ -78,6 +93,16 @@ final class TrainingFlags {
             throw usage(cl, "--trace and --check-numerics cannot be combined: checking reads every value on the host, which a replay"
                     + " does not do; drop one of them");
         }
+        if (checkpointEvery < 0) throw usage(cl, "--checkpoint-every " + checkpointEvery + " is negative; use 0 (none) or more");
+        if (resume != null && !Files.isRegularFile(resume)) {
+            throw usage(cl, "--resume " + resume + (Files.exists(resume) ? " is not a file" : ": no such file"));
+        }
+        if (resume != null && restore != null) {
+            throw usage(cl, "--resume and --restore cannot be combined: --resume continues a run (state and step), --restore starts"
+                    + " one from saved weights at step 0");
+        }
+        if (checkpointEvery > 0) outputFile(cl, "--checkpoint", checkpoint);
+        validateSpark(cl);
         if (dataDir != null && !Files.isDirectory(dataDir)) {
             throw usage(cl, "--data-dir " + dataDir + (Files.exists(dataDir) ? " is not a folder" : ": no such folder")
                     + "; create it (missing files are downloaded into it) or name the folder holding the MNIST files");
@@ -91,6 +116,70 @@ final class TrainingFlags {
         if (threads != null) {
             System.setProperty("eager4j.threads", threads.toString());   // before any kernel starts
         }
+    }
+
+    private void validateSpark(CommandLine cl) {
+        if (spark == null) {
+            if (workers != null) throw usage(cl, "--workers needs --spark MASTER");
+            if (averageEvery != null) throw usage(cl, "--average-every needs --spark MASTER");
+            return;
+        }
+        if (workers != null && workers < 1) throw usage(cl, "--workers " + workers + " must be 1 or more");
+        if (averageEvery != null && averageEvery < 1) throw usage(cl, "--average-every " + averageEvery + " must be 1 or more");
+        if (workers != null && batchSize % workers != 0) {
+            throw usage(cl, "--batch-size " + batchSize + " does not split evenly over --workers " + workers
+                    + " (each worker takes an equal share of every batch); use a multiple of " + workers);
+        }
+        if (trace) {
+            throw usage(cl, "--trace and --spark cannot be combined: a replay cannot stop between backward and update for the"
+                    + " all-reduce; drop --trace");
+        }
+    }
+
+    /** A driver's run with --spark (not a worker's, which runs the same command line as a replica). */
+    boolean launchesSpark() {
+        return spark != null && Replica.current() == null;
+    }
+
+    /** Runs this command's workers on Spark and returns the exit status. */
+    int launchSpark(CommandLine cl, String command, int defaultSteps) throws Exception {
+        SparkLauncher launcher = SparkLauncher.find();
+        if (launcher == null) {
+            throw usage(cl, "--spark needs the eager4j-spark module on the class path; bin/eager4j puts it there (a Maven"
+                    + " project adds io.eager4j:eager4j-spark)");
+        }
+        List<String> args = new ArrayList<>(cl.getParseResult().originalArgs());
+        int at = args.indexOf(command);
+        if (at > 0) args = new ArrayList<>(args.subList(at, args.size()));
+        if (!args.isEmpty() && !args.get(0).equals(command)) args.addFirst(command);
+        String env = System.getenv("EAGER4J_DATA");
+        if (dataDir == null && env != null && !env.isBlank()) args.addAll(List.of("--data-dir", env));   // the driver's data, for every worker
+        return launcher.run(new SparkLauncher.Job(command, List.copyOf(args), spark, workers, batchSize, steps(defaultSteps),
+                checkpointEvery > 0 ? checkpoint : null, verbose, cl.getOut(), cl.getErr()));
+    }
+
+    /** One process, or this worker's replica of a --spark run, its gradients combined by {@code reduction}. */
+    DataParallel parallel(DataParallel.Reduction reduction) {
+        Replica r = Replica.current();
+        if (r == null) return DataParallel.single();
+        return averageEvery != null ? DataParallel.averaging(r.comm, averageEvery) : DataParallel.gradients(r.comm, reduction);
+    }
+
+    /** Whether the progress bar may redraw in place: on a terminal, and not in a Spark worker (its lines travel). */
+    boolean terminal() {
+        return Replica.current() == null && Progress.stderrIsTerminal();
+    }
+
+    /** Whether this process reports, saves and writes checkpoints: a lone run, or a --spark run's rank 0. */
+    boolean chief() {
+        Replica r = Replica.current();
+        return r == null || r.comm.rank() == 0;
+    }
+
+    /** --resume and --checkpoint-every for a run of {@code model}. */
+    Checkpointing checkpoints(String model) {
+        return resume == null && checkpointEvery == 0 ? Checkpointing.NONE
+                : new RunState(model, seed, batchSize, checkpoint, checkpointEvery, resume, chief());
     }
 
     private static void outputFile(CommandLine cl, String flag, Path file) {
@@ -128,7 +217,11 @@ final class TrainingFlags {
 
     /** What a run reports to: the progress bar, and the recorder too when --metrics or --plot wants it. */
     List<SeedMnist.Listener> listeners(Metrics recorded, Progress progress) {
-        return metrics != null || plot != null ? List.of(recorded, progress) : List.of(progress);
+        List<SeedMnist.Listener> all = new ArrayList<>();
+        if (metrics != null || plot != null) all.add(recorded);
+        all.add(progress);
+        if (Replica.current() != null) all.add(Replica.current().listener);   // the driver hears of every step
+        return all;
     }
 
     /**
@@ -141,6 +234,7 @@ final class TrainingFlags {
         out.println("test accuracy = " + test);
         double perSecond = steps == 0 ? 0.0 : (perImage ? (double) steps * batchSize : steps) / seconds;
         out.printf(Locale.ROOT, "training time = %.2f s (%d steps, %.1f %s)%n", seconds, steps, perSecond, perImage ? "images/s" : "steps/s");
+        if (!chief()) return;
         if (metrics != null) {
             recorded.writeCsv(metrics);
             out.println("wrote " + metrics);

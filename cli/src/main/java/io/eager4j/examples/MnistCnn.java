@@ -20,6 +20,8 @@ import io.eager4j.nn.NN;
 import io.eager4j.nn.Padding;
 import io.eager4j.nn.Sequential;
 import io.eager4j.optim.Adam;
+import io.eager4j.optim.Optimizer;
+import io.eager4j.parallel.DataParallel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,36 +70,41 @@ public final class MnistCnn {
         try (var d = config.device().use()) {
             Sequential model = model();
             config.onCreated().accept(model);
-            Adam adam = new Adam(config.learningRate());
+            DataParallel dp = config.parallel();   // one process unless Spark runs several
+            Optimizer adam = dp.wrap(new Adam(config.learningRate()));
+            int first = config.checkpoints().resume(model.namedVariables(), adam);
+            for (int i = 0; i < first; i++) mnist.train().nextBatch(config.batchSize());   // the data where it stopped
             boolean every = config.listeners().stream().anyMatch(SeedMnist.Listener::needsBatchAccuracy);
             config.listeners().forEach(l -> l.started(config.steps()));
             // --trace: the same step recorded once and replayed (no host reads inside: accuracy is taken after)
             Traced traced = Traced.ofAll(xy -> step(model, adam, xy[0], xy[1]));
             long start = System.nanoTime();
-            for (int step = 0; step < config.steps(); step++) {
+            for (int step = first; step < config.steps(); step++) {
                 Batch batch = mnist.train().nextBatch(config.batchSize());
-                Tensor x = images(batch), y = batch.labels();
+                Tensor x = dp.shard(images(batch)), y = dp.shard(batch.labels());   // this replica's rows
                 Tensor[] r = config.trace() ? traced.callAll(x, y) : step(model, adam, x, y);
-                double value = r[0].item();
+                double value = dp.mean(r[0].item());
                 if (config.checkNumerics()) requireFinite(step, value, model);
                 boolean log = step % config.logEvery() == 0;
-                double accuracy = log || every ? correct(r[1], y) / (double) config.batchSize() : Double.NaN;
+                double accuracy = log || every ? dp.mean(correct(r[1], y) / (double) y.dim(0)) : Double.NaN;
                 if (log) {
                     config.out().println("step: " + step);
                     config.out().println("accuracy = " + (float) accuracy);
                     config.out().println("loss = " + (float) value);
                 }
                 for (SeedMnist.Listener l : config.listeners()) l.step(step, value, accuracy);
+                config.checkpoints().after(step + 1, model.namedVariables(), adam);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             config.listeners().forEach(SeedMnist.Listener::finished);
             model.eval();
+            if (!dp.isChief()) return new Result(Double.NaN, Double.NaN, seconds, model);   // rank 0 scores
             return new Result(accuracy(model, mnist.validation()), accuracy(model, mnist.test()), seconds, model);
         }
     }
 
     /** One Adam step: {loss, logits}. */
-    private static Tensor[] step(Layer model, Adam adam, Tensor x, Tensor y) {
+    private static Tensor[] step(Layer model, Optimizer adam, Tensor x, Tensor y) {
         Tensor[] logits = new Tensor[1];
         Tensor loss = adam.minimize(() -> {
             logits[0] = model.apply(x);
@@ -139,16 +146,21 @@ public final class MnistCnn {
         }
     }
 
-    /** One run's settings; {@code onCreated} sees the fresh model before the first step (to restore into it). */
+    /**
+     * One run's settings, as {@link SeedMnist.Config}'s; {@code onCreated} sees the fresh model before
+     * the first step (to restore into it).
+     */
     public record Config(int steps, int batchSize, double learningRate, long seed, Device device, int logEvery,
-                         boolean checkNumerics, boolean trace, PrintWriter out, List<SeedMnist.Listener> listeners, Consumer<Layer> onCreated) {
+                         boolean checkNumerics, boolean trace, DataParallel parallel, Checkpointing checkpoints, PrintWriter out,
+                         List<SeedMnist.Listener> listeners, Consumer<Layer> onCreated) {
         public Config {
             listeners = List.copyOf(listeners);
         }
 
         /** TF's tutorial: 2000 steps of 128 here (it ran 20,000 of 50), Adam 1e-3, seed 0, CPU, log every 100. */
         public static Config defaults() {
-            return new Config(2000, 128, 1e-3, 0, Device.cpu(), 100, false, false, new PrintWriter(System.out, true), List.of(), m -> {});
+            return new Config(2000, 128, 1e-3, 0, Device.cpu(), 100, false, false, DataParallel.single(), Checkpointing.NONE,
+                    new PrintWriter(System.out, true), List.of(), m -> {});
         }
     }
 

@@ -15,10 +15,13 @@ import io.eager4j.data.Mnist;
 import io.eager4j.nn.NN;
 import io.eager4j.optim.Adam;
 import io.eager4j.optim.Optimizer;
+import io.eager4j.parallel.DataParallel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -70,8 +73,10 @@ public final class SeedMnist {
         }, logits, labels);
     }
 
-    /** The seed's three lines for a logged step. */
+    /** The seed's three lines for a logged step (over several replicas, their means: the global batch's). */
     private void print(double accuracy, double loss) {
+        accuracy = config.parallel().mean(accuracy);
+        loss = config.parallel().mean(loss);
         config.out().println("step: " + step);
         config.out().println("accuracy = " + (float) accuracy);
         config.out().println("loss = " + (float) loss);
@@ -100,22 +105,26 @@ public final class SeedMnist {
         try (var d = config.device().use()) {
             SeedMnist m = new SeedMnist(config);
             config.onCreated().accept(m.variables());
-            Optimizer optimizer = new Adam(config.learningRate());
+            DataParallel dp = config.parallel();   // one process unless Spark runs several
+            Optimizer optimizer = dp.wrap(new Adam(config.learningRate()));
+            int first = config.checkpoints().resume(m.state(), optimizer);
+            for (int i = 0; i < first; i++) mnist.train().nextBatch(config.batchSize());   // the data where it stopped
             config.listeners().forEach(l -> l.started(config.steps()));
             long start = System.nanoTime();
             if (config.trace()) {
-                m.trainTraced(mnist, optimizer);
+                m.trainTraced(mnist, optimizer, first);
                 return m.finish(mnist, start);
             }
-            for (m.step = 0; m.step < config.steps(); m.step++) {
+            for (m.step = first; m.step < config.steps(); m.step++) {
                 Batch batch = mnist.train().nextBatch(config.batchSize());
-                Tensor x = batch.images();
-                Tensor y = batch.labels();
+                Tensor x = dp.shard(batch.images());   // this replica's rows of the global batch
+                Tensor y = dp.shard(batch.labels());
                 Tensor loss = config.checkNumerics()
                         ? m.minimizeChecked(optimizer, x, y)
                         : optimizer.minimize(() -> m.softmaxLoss(m.model(x, config.keepProb()), y));
-                double value = loss.item();
+                double value = dp.mean(loss.item());
                 for (Listener l : config.listeners()) l.step(m.step, value, m.batchAccuracy);
+                config.checkpoints().after(m.step + 1, m.state(), optimizer);
             }
             return m.finish(mnist, start);
         }
@@ -124,6 +133,7 @@ public final class SeedMnist {
     private Result finish(DataSets mnist, long start) {
         double seconds = (System.nanoTime() - start) / 1e9;
         config.listeners().forEach(Listener::finished);
+        if (!config.parallel().isChief()) return new Result(Double.NaN, Double.NaN, seconds, variables());   // rank 0 scores
         return new Result(accuracy(mnist.validation()), accuracy(mnist.test()), seconds, variables());
     }
 
@@ -131,7 +141,7 @@ public final class SeedMnist {
      * {@code --trace}: the same step as a {@link Traced} function, recorded once and replayed. Steps
      * that print (or feed a listener) run a second trace that also returns the batch accuracy.
      */
-    private void trainTraced(DataSets mnist, Optimizer optimizer) {
+    private void trainTraced(DataSets mnist, Optimizer optimizer, int first) {
         Traced[] traced = new Traced[2];
         for (int withAccuracy = 0; withAccuracy < 2; withAccuracy++) {
             boolean acc = withAccuracy == 1;
@@ -141,7 +151,7 @@ public final class SeedMnist {
                 return new Tensor[] {loss, accuracy};
             });
         }
-        for (step = 0; step < config.steps(); step++) {
+        for (step = first; step < config.steps(); step++) {
             Batch batch = mnist.train().nextBatch(config.batchSize());
             boolean log = step % config.logEvery() == 0;
             Tensor[] r = traced[log || everyAccuracy ? 1 : 0].callAll(batch.images(), batch.labels());
@@ -149,6 +159,7 @@ public final class SeedMnist {
             batchAccuracy = r[1] == null ? Double.NaN : r[1].item();
             if (log) print(batchAccuracy, loss);
             for (Listener l : config.listeners()) l.step(step, loss, batchAccuracy);
+            config.checkpoints().after(step + 1, state(), optimizer);
         }
     }
 
@@ -168,6 +179,13 @@ public final class SeedMnist {
 
     List<Variable> variables() {
         return List.of(W0, b0, W1, b1);
+    }
+
+    /** The variables by name, for checkpoints. */
+    private Map<String, Variable> state() {
+        Map<String, Variable> byName = new LinkedHashMap<>();
+        for (Variable v : variables()) byName.put(v.name(), v);
+        return byName;
     }
 
     /** {@code optimizer.minimize}, spelled out so the loss, logits, gradients and new values can be checked. */
@@ -227,20 +245,22 @@ public final class SeedMnist {
     }
 
     /**
-     * One run's settings. {@code seed} seeds {@link Rng} (initial values, dropout); {@code onCreated}
-     * sees the fresh variables before the first step (to restore a checkpoint into them).
+     * One run's settings. {@code seed} seeds {@link Rng} (initial values, dropout); {@code parallel}
+     * makes this process one replica of a data-parallel run ({@code batchSize} is then the global
+     * batch); {@code checkpoints} resumes and saves the run's state; {@code onCreated} sees the fresh
+     * variables before the first step (to restore a checkpoint into them).
      */
     public record Config(int steps, int batchSize, int hidden, double keepProb, double learningRate, long seed,
-                         Device device, int logEvery, boolean checkNumerics, boolean trace, PrintWriter out,
-                         List<Listener> listeners, Consumer<List<Variable>> onCreated) {
+                         Device device, int logEvery, boolean checkNumerics, boolean trace, DataParallel parallel,
+                         Checkpointing checkpoints, PrintWriter out, List<Listener> listeners, Consumer<List<Variable>> onCreated) {
         public Config {
             listeners = List.copyOf(listeners);
         }
 
         /** The seed's: 3000 steps of 128, 150 hidden units, keep 0.75, Adam 1e-3, seed 0, CPU, log every 500. */
         public static Config defaults() {
-            return new Config(3000, 128, 150, 0.75, 1e-3, 0, Device.cpu(), 500, false, false,
-                    new PrintWriter(System.out, true), List.of(), vars -> {});
+            return new Config(3000, 128, 150, 0.75, 1e-3, 0, Device.cpu(), 500, false, false, DataParallel.single(),
+                    Checkpointing.NONE, new PrintWriter(System.out, true), List.of(), vars -> {});
         }
     }
 

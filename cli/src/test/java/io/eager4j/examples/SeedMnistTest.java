@@ -14,6 +14,7 @@ import io.eager4j.data.DataSets;
 import io.eager4j.data.Dataset;
 import io.eager4j.data.Mnist;
 import io.eager4j.data.RealData;
+import io.eager4j.parallel.DataParallel;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -25,7 +26,7 @@ class SeedMnistTest {
     private final StringWriter printed = new StringWriter();
 
     private SeedMnist seed(int logEvery) {
-        return new SeedMnist(new SeedMnist.Config(1, 2, 150, 0.75, 1e-3, 0, Device.cpu(), logEvery, false, false,
+        return new SeedMnist(new SeedMnist.Config(1, 2, 150, 0.75, 1e-3, 0, Device.cpu(), logEvery, false, false, DataParallel.single(), Checkpointing.NONE,
                 new PrintWriter(printed, true), List.of(), v -> {}));
     }
 
@@ -103,7 +104,7 @@ class SeedMnistTest {
             DataSets mnist = Mnist.readDataSets(RealData.folder(Dataset.MNIST, "EAGER4J_DATA", null), true);   // same batches
             StringWriter out = new StringWriter();
             List<Double> losses = new ArrayList<>();
-            var c = new SeedMnist.Config(25, 32, 150, 0.75, 1e-3, 1, Device.cpu(), 10, false, trace, new PrintWriter(out, true),
+            var c = new SeedMnist.Config(25, 32, 150, 0.75, 1e-3, 1, Device.cpu(), 10, false, trace, DataParallel.single(), Checkpointing.NONE, new PrintWriter(out, true),
                     List.of((step, loss, accuracy) -> losses.add(loss)), v -> {});
             SeedMnist.Result r = SeedMnist.train(mnist, c);
             runs.add(out + " losses " + losses + " test " + r.testAccuracy());
@@ -115,7 +116,7 @@ class SeedMnistTest {
     }
 
     private static SeedMnist.Config config(int steps, List<SeedMnist.Listener> listeners) {
-        return new SeedMnist.Config(steps, 32, 150, 0.75, 1e-3, 1, Device.cpu(), 2, false, false,
+        return new SeedMnist.Config(steps, 32, 150, 0.75, 1e-3, 1, Device.cpu(), 2, false, false, DataParallel.single(), Checkpointing.NONE,
                 new PrintWriter(Writer.nullWriter()), listeners, v -> {});
     }
 }

@@ -33,16 +33,23 @@ public final class Checkpoints {
 
     /** With {@code optimizer} non-null, its slots and step count are saved too. */
     public static void save(Path file, Layer model, Optimizer optimizer) throws IOException {
-        Map<String, Variable> vars = model.namedVariables();
+        save(file, model.namedVariables(), optimizer, Map.of("model", model.getClass().getSimpleName()));
+    }
+
+    /**
+     * Variables by name (and with {@code optimizer} non-null, its slots and step count), with
+     * {@code metadata}: what any training loop saves to resume from.
+     */
+    public static void save(Path file, Map<String, Variable> vars, Optimizer optimizer, Map<String, String> metadata)
+            throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (var e : vars.entrySet()) tensors.put(e.getKey(), e.getValue().value());
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("model", model.getClass().getSimpleName());
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
         if (optimizer != null) {
             for (var e : optimizer.slotTensors(vars).entrySet()) tensors.put(SLOTS + e.getKey(), e.getValue());
-            metadata.put(STEPS, Long.toString(optimizer.steps()));
+            meta.put(STEPS, Long.toString(optimizer.steps()));
         }
-        SafeTensors.write(file, tensors, metadata);
+        SafeTensors.write(file, tensors, meta);
     }
 
     public static void restore(Path file, Layer model) throws IOException {
@@ -54,8 +61,12 @@ public final class Checkpoints {
      * and step count). Throws IllegalArgumentException naming the file and every mismatch.
      */
     public static void restore(Path file, Layer model, Optimizer optimizer) throws IOException {
+        restore(file, model.namedVariables(), optimizer);
+    }
+
+    /** {@link #restore(Path, Layer, Optimizer)} for variables by name; returns the file's metadata. */
+    public static Map<String, String> restore(Path file, Map<String, Variable> vars, Optimizer optimizer) throws IOException {
         SafeTensors.Contents saved = SafeTensors.read(file);
-        Map<String, Variable> vars = model.namedVariables();
         Map<String, Tensor> weights = new LinkedHashMap<>(), slots = new LinkedHashMap<>();
         for (var e : saved.tensors().entrySet()) {
             if (e.getKey().startsWith(SLOTS)) slots.put(e.getKey().substring(SLOTS.length()), e.getValue());
@@ -68,6 +79,7 @@ public final class Checkpoints {
         }
         for (var e : vars.entrySet()) e.getValue().assign(weights.get(e.getKey()).to(e.getValue().device()));
         if (optimizer != null) optimizer.restoreSlots(vars, slots, Long.parseLong(saved.metadata().get(STEPS)));
+        return saved.metadata();
     }
 
     /** Every difference between saved tensors and a model's variables: missing, extra, dtype, shape. */
