@@ -49,7 +49,7 @@ public final class SparkRun implements SparkLauncher {
                 List<Integer> status = new SparkTrainer(sc.sc(), workers).run(new CommandReplica(job.args().toArray(new String[0]),
                         channel.address()));
                 return status.getFirst();
-            } catch (RuntimeException e) {
+            } catch (Exception e) {   // Spark's SparkException is checked, though Scala does not declare it
                 throw new IllegalStateException(failure(job, channel, failures.first(1500), workers, e), e);
             }
         }
@@ -99,7 +99,7 @@ public final class SparkRun implements SparkLauncher {
     }
 
     /** One line: which worker failed at which step and why, and where to resume from. */
-    private static String failure(Job job, Channel channel, Failures.Failure f, int workers, RuntimeException e) {
+    private static String failure(Job job, Channel channel, Failures.Failure f, int workers, Exception e) {
         int step = channel.stepsDoneByAll(workers);
         String why;
         if (f == null) {
