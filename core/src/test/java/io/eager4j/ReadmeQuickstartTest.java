@@ -78,6 +78,15 @@ class ReadmeQuickstartTest {
     }
 
     @Test
+    void parallelQuickstartRunsAsWrittenWithIdenticalReplicas() throws Exception {
+        String out = runFiveFallingLosses("<!-- parallel-quickstart -->");
+        Matcher m = Pattern.compile("loss (\\S+) \\(replica 1: (\\S+)\\)").matcher(out);
+        int lines = 0;
+        for (; m.find(); lines++) assertEquals(m.group(1), m.group(2), "both replicas report the global loss: " + out);
+        assertEquals(5, lines, out);
+    }
+
+    @Test
     void tracedQuickstartRunsAsWrittenTracingOnce() throws Exception {
         assertTrue(runFiveFallingLosses("<!-- traced-quickstart -->").contains("1 trace"));
     }

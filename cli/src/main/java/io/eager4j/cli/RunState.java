@@ -4,6 +4,7 @@ import io.eager4j.Rng;
 import io.eager4j.Variable;
 import io.eager4j.examples.Checkpointing;
 import io.eager4j.io.Checkpoints;
+import io.eager4j.io.SafeTensors;
 import io.eager4j.optim.Optimizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,19 +50,20 @@ final class RunState implements Checkpointing {
         if (resume == null) return 0;
         Map<String, String> meta;
         try {
-            meta = Checkpoints.restore(resume, state, optimizer);
+            meta = SafeTensors.read(resume).metadata();
+            if (!meta.containsKey(DONE)) {
+                throw new IllegalArgumentException("--resume " + resume + " holds no run state (it was written by --save, not"
+                        + " --checkpoint-every); use --restore to start from its weights");
+            }
+            check(meta, MODEL, model, "a " + meta.get(MODEL) + " run");
+            check(meta, SEED, Long.toString(seed), "--seed " + meta.get(SEED));
+            check(meta, BATCH, Integer.toString(batchSize), "--batch-size " + meta.get(BATCH));
+            Checkpoints.restore(resume, state, optimizer);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--resume " + e.getMessage(), e);
+            throw e.getMessage().startsWith("--resume") ? e : new IllegalArgumentException("--resume " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (!meta.containsKey(DONE)) {
-            throw new IllegalArgumentException("--resume " + resume + " holds no run state (it was written by --save, not"
-                    + " --checkpoint-every); use --restore to start from its weights");
-        }
-        check(meta, MODEL, model, "a " + meta.get(MODEL) + " run");
-        check(meta, SEED, Long.toString(seed), "--seed " + meta.get(SEED));
-        check(meta, BATCH, Integer.toString(batchSize), "--batch-size " + meta.get(BATCH));
         Rng.restore(Long.parseLong(meta.get(RNG_SEED)), Long.parseLong(meta.get(RNG_OFFSET)));
         return Integer.parseInt(meta.get(DONE));
     }

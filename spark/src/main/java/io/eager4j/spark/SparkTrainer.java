@@ -1,6 +1,7 @@
 package io.eager4j.spark;
 
 import io.eager4j.parallel.AllReduce;
+import io.eager4j.parallel.TcpRing;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,7 +25,7 @@ import scala.reflect.ClassTag$;
 
 /**
  * Runs N replicas of a training function as one Spark barrier stage: the N tasks start together
- * (or not at all), exchange their addresses once, join a {@link RingAllReduce TCP ring}, and each
+ * (or not at all), exchange their addresses once, join a {@link TcpRing TCP ring}, and each
  * calls the function with its {@link AllReduce}. The function is the one-process training code with
  * {@link io.eager4j.parallel.DataParallel} around it; a task that fails fails the stage.
  * <pre>{@code
@@ -84,7 +85,7 @@ public final class SparkTrainer {
             server.bind(new InetSocketAddress(host, 0));
             // Spark's allGather polls once a second: used once, for the addresses, never per step
             String[] all = ctx.allGather(host + ":" + server.getLocalPort());
-            try (RingAllReduce comm = RingAllReduce.connect(rank, List.of(all), server, timeoutMs)) {
+            try (TcpRing comm = TcpRing.connect(rank, List.of(all), server, Duration.ofMillis(timeoutMs))) {
                 return serialize(replica.train(comm));
             }
         } catch (RuntimeException e) {

@@ -1,6 +1,5 @@
-package io.eager4j.spark;
+package io.eager4j.parallel;
 
-import io.eager4j.parallel.AllReduce;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -13,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,9 +25,17 @@ import java.util.concurrent.Future;
  * the previous (reduce-scatter), after which each holds one chunk fully summed; N-1 more steps pass
  * the sums round (all-gather). Each worker sends and receives 2(N-1)/N of the array whatever N is,
  * and every chunk is summed once, by one worker, so all end with the same bits. A peer that dies or
- * stalls fails the call within the timeout instead of hanging it.
+ * stalls fails the call within the timeout instead of hanging it. The Spark trainer joins its
+ * workers so; any launcher that can tell each process the others' addresses can.
+ * <pre>{@code
+ * ServerSocket server = new ServerSocket(0);                    // bound before the addresses are exchanged
+ * List<String> all = ...;                                      // every worker's "host:port", in rank order
+ * try (TcpRing ring = TcpRing.connect(rank, all, server, Duration.ofMinutes(2))) {
+ *     ring.sum(gradients);
+ * }
+ * }</pre>
  */
-final class RingAllReduce implements AllReduce {
+public final class TcpRing implements AllReduce {
     private static final int FLOAT = 4, DOUBLE = 8;
 
     private final int rank, size, timeoutMs;
@@ -38,7 +46,7 @@ final class RingAllReduce implements AllReduce {
     private final ExecutorService sender;   // sends while this thread receives: neither side blocks the other
     private long calls;
 
-    private RingAllReduce(int rank, List<String> addresses, Socket toNext, Socket fromPrev, int timeoutMs) throws IOException {
+    private TcpRing(int rank, List<String> addresses, Socket toNext, Socket fromPrev, int timeoutMs) throws IOException {
         this.rank = rank;
         this.size = addresses.size();
         this.addresses = addresses;
@@ -58,9 +66,10 @@ final class RingAllReduce implements AllReduce {
      * Joins the ring: {@code addresses} are every worker's "host:port" in rank order, {@code server}
      * this worker's own listening socket (bound before the addresses were exchanged).
      */
-    static RingAllReduce connect(int rank, List<String> addresses, ServerSocket server, int timeoutMs) throws IOException {
-        int n = addresses.size();
-        if (n == 1) return new RingAllReduce(rank, addresses, null, null, timeoutMs);
+    public static TcpRing connect(int rank, List<String> addresses, ServerSocket server, Duration timeout) throws IOException {
+        int n = addresses.size(), timeoutMs = Math.toIntExact(timeout.toMillis());
+        if (rank < 0 || rank >= n) throw new IllegalArgumentException("TcpRing: rank " + rank + " of " + n + " workers");
+        if (n == 1) return new TcpRing(rank, addresses, null, null, timeoutMs);
         int next = (rank + 1) % n, prev = (rank + n - 1) % n;
         Socket toNext = new Socket();
         toNext.connect(address(addresses.get(next)), timeoutMs);   // its server listens already: the connect returns at once
@@ -81,7 +90,7 @@ final class RingAllReduce implements AllReduce {
         if (said != prev) {
             throw new IOException("all-reduce: worker " + rank + " expected worker " + prev + " to connect, got worker " + said);
         }
-        return new RingAllReduce(rank, addresses, toNext, fromPrev, timeoutMs);
+        return new TcpRing(rank, addresses, toNext, fromPrev, timeoutMs);
     }
 
     private static InetSocketAddress address(String hostPort) {

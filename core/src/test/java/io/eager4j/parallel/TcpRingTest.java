@@ -1,4 +1,4 @@
-package io.eager4j.spark;
+package io.eager4j.parallel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,9 +18,9 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** The TCP ring on loopback, its workers as threads: sums, identical bits, and failures that name the peer. */
-class RingAllReduceTest {
+class TcpRingTest {
     /** n workers joined into a ring, each running body; results in rank order. */
-    static <T> List<T> ring(int n, int timeoutMs, Function<RingAllReduce, T> body) throws Exception {
+    static <T> List<T> ring(int n, int timeoutMs, Function<TcpRing, T> body) throws Exception {
         List<ServerSocket> servers = new ArrayList<>();
         List<String> addresses = new ArrayList<>();
         for (int r = 0; r < n; r++) {
@@ -35,7 +35,7 @@ class RingAllReduceTest {
             for (int r = 0; r < n; r++) {
                 int rank = r;
                 futures.add(pool.submit(() -> {
-                    try (RingAllReduce comm = RingAllReduce.connect(rank, addresses, servers.get(rank), timeoutMs)) {
+                    try (TcpRing comm = TcpRing.connect(rank, addresses, servers.get(rank), java.time.Duration.ofMillis(timeoutMs))) {
                         return body.apply(comm);
                     }
                 }));
