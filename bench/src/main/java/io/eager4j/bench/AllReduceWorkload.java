@@ -21,7 +21,7 @@ import java.util.concurrent.Future;
  * <pre>java -cp bench/target/benchmarks.jar io.eager4j.bench.AllReduceWorkload [workers] [calls]</pre>
  */
 public final class AllReduceWorkload {
-    private static final int[] SIZES = {119_260, 3_274_634};
+    private static final int[] SIZES = {1, 119_260, 3_274_634};
 
     private AllReduceWorkload() {}
 

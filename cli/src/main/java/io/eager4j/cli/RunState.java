@@ -34,6 +34,7 @@ final class RunState implements Checkpointing {
     private final int every;      // 0: none
     private final Path resume;    // or null
     private final boolean writes;
+    private int resumedAt;        // steps the resumed run had done
 
     RunState(String model, long seed, int batchSize, Path file, int every, Path resume, boolean writes) {
         this.model = model;
@@ -65,7 +66,13 @@ final class RunState implements Checkpointing {
             throw new UncheckedIOException(e);
         }
         Rng.restore(Long.parseLong(meta.get(RNG_SEED)), Long.parseLong(meta.get(RNG_OFFSET)));
-        return Integer.parseInt(meta.get(DONE));
+        resumedAt = Integer.parseInt(meta.get(DONE));
+        return resumedAt;
+    }
+
+    /** The steps a resumed run had done before this one (0 for a fresh run): this run's rate counts the rest only. */
+    int resumedAt() {
+        return resumedAt;
     }
 
     private void check(Map<String, String> meta, String key, String expected, String saved) {

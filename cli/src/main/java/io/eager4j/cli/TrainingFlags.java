@@ -72,6 +72,8 @@ final class TrainingFlags {
     @Option(names = "--verbose", description = "Print stack traces on errors.")
     boolean verbose;
 
+    private RunState state;   // --resume or --checkpoint-every's, once made
+
     int steps(int byDefault) {
         return steps != null ? steps : byDefault;
     }
@@ -178,8 +180,9 @@ final class TrainingFlags {
 
     /** --resume and --checkpoint-every for a run of {@code model}. */
     Checkpointing checkpoints(String model) {
-        return resume == null && checkpointEvery == 0 ? Checkpointing.NONE
-                : new RunState(model, seed, batchSize, checkpoint, checkpointEvery, resume, chief());
+        if (resume == null && checkpointEvery == 0) return Checkpointing.NONE;
+        state = new RunState(model, seed, batchSize, checkpoint, checkpointEvery, resume, chief());
+        return state;
     }
 
     private static void outputFile(CommandLine cl, String flag, Path file) {
@@ -232,8 +235,9 @@ final class TrainingFlags {
                 Metrics recorded, String title) throws IOException {
         out.println("validation accuracy = " + validation);
         out.println("test accuracy = " + test);
-        double perSecond = steps == 0 ? 0.0 : (perImage ? (double) steps * batchSize : steps) / seconds;
-        out.printf(Locale.ROOT, "training time = %.2f s (%d steps, %.1f %s)%n", seconds, steps, perSecond, perImage ? "images/s" : "steps/s");
+        int run = steps - (state == null ? 0 : Math.min(steps, state.resumedAt()));   // a resumed run times its own steps
+        double perSecond = run == 0 ? 0.0 : (perImage ? (double) run * batchSize : run) / seconds;
+        out.printf(Locale.ROOT, "training time = %.2f s (%d steps, %.1f %s)%n", seconds, run, perSecond, perImage ? "images/s" : "steps/s");
         if (!chief()) return;
         if (metrics != null) {
             recorded.writeCsv(metrics);

@@ -42,6 +42,7 @@ class ResumeTest {
         Cli.Run r = ok("train-mnist", "--steps", "120", "--data-dir", data, "--resume", ckpt.toString(), "--save", resumed.toString(),
                 "--log-every", "25");
         assertTrue(r.out().startsWith("step: 75\n"), "the resumed run logs from where it goes on: " + r.out());
+        assertTrue(r.out().contains("(60 steps, "), "its rate counts the steps it ran: " + r.out());
         assertSameBits(whole, resumed);
         ok("train-mnist", "--steps", "120", "--data-dir", data, "--resume", ckpt.toString(), "--save", traced.toString(), "--trace");
         assertSameBits(whole, traced);

@@ -59,6 +59,29 @@ class SparkLocalTest {
     }
 
     @Test
+    void theCnnAveragesItsGradientsAndAveragingParametersTrains() {
+        String dir = Runs.mnist().toString();
+        String[] cnn = {"train-cnn", "--steps", "3", "--batch-size", "16", "--data-dir", dir, "--log-every", "1"};
+        Runs.Cli one = Runs.cli(cnn);
+        String[] spark = java.util.Arrays.copyOf(cnn, cnn.length + 2);
+        spark[cnn.length] = "--spark";
+        spark[cnn.length + 1] = "local[2]";
+        Runs.Cli two = Runs.cli(spark);
+        assertEquals(0, two.code(), two.err());
+        List<Double> a = losses(one.out()), b = losses(two.out());
+        assertEquals(3, b.size(), two.out());
+        for (int i = 0; i < 3; i++) assertEquals(a.get(i), b.get(i), 1e-5 * a.get(i), "step " + i + ": the mean of the two halves' losses");
+
+        Runs.Cli averaged = Runs.cli("train-mnist", "--spark", "local[2]", "--average-every", "10", "--steps", "200", "--data-dir", dir);
+        assertEquals(0, averaged.code(), averaged.err());
+        assertTrue(averaged.value("test accuracy = ") > 0.85, averaged.out());
+    }
+
+    private static List<Double> losses(String out) {
+        return out.lines().filter(l -> l.startsWith("loss = ")).map(l -> Double.parseDouble(l.substring(7))).toList();
+    }
+
+    @Test
     void badMastersAndWorkerCountsGetOneLineAndAFailingStatus() {
         long start = System.nanoTime();
         for (String[] bad : new String[][] {
