@@ -80,6 +80,14 @@ class MainTest {
     }
 
     @Test
+    void sparkWithoutTheSparkModuleSaysWhereItComesFrom() {
+        Cli.Run r = Cli.run("train-mnist", "--spark", "local[2]");   // this module's tests have no eager4j-spark
+        assertEquals(Main.USAGE, r.code());
+        assertTrue(r.err().contains("eager4j: --spark needs the eager4j-spark module on the class path; bin/eager4j puts it there"), r.err());
+        assertTrue(Cli.run("train-cnn", "--average-every", "5").err().contains("--average-every needs --spark MASTER"));
+    }
+
+    @Test
     void verboseShowsTheStackTraceOfAUsageError() {
         Cli.Run r = Cli.run("train-mnist", "--verbose", "--keep-prob", "2");
         assertEquals(Main.USAGE, r.code());
@@ -93,7 +101,8 @@ class MainTest {
         assertEquals(0, r.code());
         for (String flag : new String[] {"--dataset", "--data-dir", "--steps", "--batch-size", "--hidden", "--keep-prob",
                 "--learning-rate", "--seed", "--device", "--threads", "--log-every", "--metrics", "--plot", "--save",
-                "--restore", "--check-numerics", "--trace", "--verbose"}) {
+                "--restore", "--check-numerics", "--trace", "--checkpoint-every", "--checkpoint", "--resume", "--spark", "--workers",
+                "--average-every", "--verbose"}) {
             assertTrue(r.out().contains(flag), flag);
         }
         assertEquals(0, Cli.run("--help").code());
