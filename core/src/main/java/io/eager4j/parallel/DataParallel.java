@@ -42,6 +42,7 @@ public final class DataParallel implements AutoCloseable {
     private final int averageEvery;   // 0: gradients are reduced every step
 
     private DataParallel(AllReduce comm, Reduction reduction, int averageEvery) {
+        if (comm.size() > 1) RowShard.set(null);   // a new replica starts unsharded on this thread, whatever ran on it before
         this.comm = comm;
         this.reduction = reduction;
         this.averageEvery = averageEvery;

@@ -23,6 +23,7 @@ final class Channel implements AutoCloseable {
     private final PrintWriter out;
     private final Map<Integer, Long> pids = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> done = new ConcurrentHashMap<>();
+    private int ended;   // connections read to their end
 
     Channel(String host, PrintWriter out) throws IOException {
         this.out = out;
@@ -67,6 +68,19 @@ final class Channel implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // a worker that dies closes its end; the stage's failure says why
         }
+        synchronized (this) {
+            ended++;
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits (up to {@code ms}) until {@code workers} connections were read to their end: a task's
+     * result can reach the driver before the last lines its worker sent were printed.
+     */
+    synchronized void awaitEnded(int workers, long ms) throws InterruptedException {
+        long end = System.currentTimeMillis() + ms;
+        while (ended < workers && System.currentTimeMillis() < end) wait(Math.max(1, end - System.currentTimeMillis()));
     }
 
     /** Process ids of the workers that said hello, by rank. */

@@ -48,6 +48,7 @@ public final class SparkRun implements SparkLauncher {
             try {
                 List<Integer> status = new SparkTrainer(sc.sc(), workers).run(new CommandReplica(job.args().toArray(new String[0]),
                         channel.address()));
+                channel.awaitEnded(workers, 10_000);   // worker 0's last lines are printed before we return
                 return status.getFirst();
             } catch (Exception e) {   // Spark's SparkException is checked, though Scala does not declare it
                 throw new IllegalStateException(failure(job, channel, failures.first(1500), workers, e), e);

@@ -1,5 +1,6 @@
 package io.eager4j.spark;
 
+import io.eager4j.internal.RowShard;
 import io.eager4j.parallel.AllReduce;
 import io.eager4j.parallel.TcpRing;
 import java.io.ByteArrayInputStream;
@@ -92,6 +93,8 @@ public final class SparkTrainer {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("worker " + rank + ": " + e.getMessage(), e);
+        } finally {
+            RowShard.set(null);   // executor threads are reused: the next task's draws are its own
         }
     }
 
