@@ -22,7 +22,7 @@ public final class SparkRun implements SparkLauncher {
     /** JVM flags every executor needs: eager4j's (the Vector API) and Spark's on JDK 25. */
     static final String EXECUTOR_FLAGS = "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
             + " --sun-misc-unsafe-memory-access=allow -Xss4m";
-    private static final long REGISTER_MS = 30_000;
+    private static final long REGISTER_MS = 60_000;   // a busy 2-core machine starts two executor JVMs in 10-20 s
 
     static volatile Channel lastChannel;   // the latest run's, for tests that need a worker's process id
 
