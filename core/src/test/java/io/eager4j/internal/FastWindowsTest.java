@@ -23,7 +23,10 @@ class FastWindowsTest {
             {1, 5, 7, 2, 3, 3, 1, 1, 1, 3}, {2, 5, 7, 3, 2, 3, 2, 2, 1, 4}, {3, 6, 5, 1, 5, 5, 1, 1, 0, 2},
             {2, 4, 4, 5, 1, 1, 1, 1, 0, 7}, {1, 9, 9, 2, 3, 3, 2, 2, 0, 1}, {37, 14, 14, 8, 5, 5, 1, 1, 1, 16},
             {5, 28, 28, 1, 5, 5, 1, 1, 1, 32}, {3, 28, 28, 32, 2, 2, 2, 2, 1, 1}, {2, 7, 9, 3, 2, 2, 2, 2, 1, 1},
-            {2, 7, 9, 3, 2, 2, 3, 3, 0, 1}, {1, 8, 8, 2, 2, 2, 2, 2, 0, 1}};
+            {2, 7, 9, 3, 2, 2, 3, 3, 0, 1}, {1, 8, 8, 2, 2, 2, 2, 2, 0, 1},
+            // short patches with 32 or 64 output channels: straight from the input, no im2col (DirectConv)
+            {1, 9, 7, 1, 5, 5, 2, 2, 1, 32}, {3, 6, 5, 3, 3, 3, 1, 1, 0, 64}, {2, 5, 5, 2, 4, 4, 2, 2, 1, 32},
+            {1, 1, 1, 1, 1, 1, 1, 1, 1, 32}, {2, 3, 8, 1, 5, 5, 1, 1, 1, 32}};
 
     static float[] values(int n, long seed) {
         Random r = new Random(seed);
@@ -57,6 +60,15 @@ class FastWindowsTest {
             near(what + " input grad", REF.conv2dInputGrad(F32, dy, f, g, co), FAST.conv2dInputGrad(F32, dy, f, g, co), tol);
             near(what + " filter grad", REF.conv2dFilterGrad(F32, x, dy, g, co), FAST.conv2dFilterGrad(F32, x, dy, g, co), tol);
         }
+    }
+
+    @Test
+    void shortPatchesTakeTheDirectPath() {
+        var windows = new io.eager4j.internal.cpu.FastWindows(Gemms.get(), new Workers(2, "test-direct"));
+        int direct = 0;
+        for (int[] c : CASES) if (windows.direct(window(c), c[9])) direct++;
+        assertTrue(direct >= 5, "the Vector API is on the tests' module path, so the short-patch cases must run direct: " + direct);
+        assertTrue(!windows.direct(window(CASES[5]), 16), "a 5x5x8 patch (200 columns) goes through im2col and the GEMM");
     }
 
     @Test

@@ -10,15 +10,24 @@ import io.eager4j.internal.Window;
  */
 public final class FastWindows {
     private static final int TILE_FLOATS = 1 << 20;   // 4 MB: 256K and 4M floats measured no better
+    private static final int SHORT_PATCH = 32;
 
     private final Gemm gemm;
     private final Workers workers;
+    private final int directChannels;   // DirectConv's channel multiple, 0 without the Vector API
     private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[0]);
 
     /** {@code gemm} single-threaded: the tiles are what runs in parallel. */
     public FastWindows(Gemm gemm, Workers workers) {
         this.gemm = gemm;
         this.workers = workers;
+        boolean allowed = !"false".equals(System.getProperty("eager4j.conv.direct"));   // -Deager4j.conv.direct=false: im2col always
+        this.directChannels = allowed && Gemms.vectorApiPresent() ? DirectConv.CHANNELS : 0;
+    }
+
+    /** Whether this geometry goes straight from the input, not through im2col ({@link DirectConv}): short patches (a first layer's). */
+    public boolean direct(Window g, int co) {
+        return directChannels > 0 && g.patch() <= SHORT_PATCH && co % directChannels == 0;
     }
 
     private float[] scratch(int n) {
@@ -93,8 +102,13 @@ public final class FastWindows {
     public float[] conv2d(float[] x, float[] f, Window g, int co) {
         float[] y = Alloc.floats(g.positions() * co);
         int per = g.oh() * g.ow(), k = g.patch(), tile = tile(g);
+        boolean direct = direct(g, co);
         workers.run(tiles(g, tile), t -> {
             int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
+            if (direct) {
+                DirectConv.forward(x, f, g, co, y, b0, nb);
+                return;
+            }
             float[] col = scratch(nb * per * k);
             im2col(x, g, b0, nb, col);
             gemm.sgemm(false, false, nb * per, co, k, col, 0, k, f, 0, co, y, b0 * per * co, co, false);
@@ -118,12 +132,18 @@ public final class FastWindows {
     public float[] conv2dFilterGrad(float[] x, float[] dy, Window g, int co) {
         int per = g.oh() * g.ow(), k = g.patch(), tile = tile(g), tiles = tiles(g, tile), threads = workers.threads();
         float[][] partial = new float[threads][];
+        boolean direct = direct(g, co);
         // one partial sum per thread slot, tiles dealt round-robin: the order of the sums is fixed
         workers.run(threads, slot -> {
             float[] df = new float[k * co];
             boolean first = true;
             for (int t = slot; t < tiles; t += threads) {
                 int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
+                if (direct) {
+                    DirectConv.filterGrad(x, dy, g, co, df, b0, nb, !first);
+                    first = false;
+                    continue;
+                }
                 float[] col = scratch(nb * per * k);
                 im2col(x, g, b0, nb, col);
                 gemm.sgemm(true, false, k, co, nb * per, col, 0, k, dy, b0 * per * co, co, df, 0, co, !first);
