@@ -26,7 +26,9 @@ class FastWindowsTest {
             {2, 7, 9, 3, 2, 2, 3, 3, 0, 1}, {1, 8, 8, 2, 2, 2, 2, 2, 0, 1},
             // short patches with 32 or 64 output channels: straight from the input, no im2col (DirectConv)
             {1, 9, 7, 1, 5, 5, 2, 2, 1, 32}, {3, 6, 5, 3, 3, 3, 1, 1, 0, 64}, {2, 5, 5, 2, 4, 4, 2, 2, 1, 32},
-            {1, 1, 1, 1, 1, 1, 1, 1, 1, 32}, {2, 3, 8, 1, 5, 5, 1, 1, 1, 32}};
+            {1, 1, 1, 1, 1, 1, 1, 1, 1, 32}, {2, 3, 8, 1, 5, 5, 1, 1, 1, 32},
+            // channels a multiple of the vector length: im2col, col2im and max pooling a vector at a time (VectorPatches)
+            {2, 7, 5, 32, 3, 3, 2, 2, 1, 3}, {1, 5, 5, 64, 2, 2, 1, 1, 0, 2}};
 
     static float[] values(int n, long seed) {
         Random r = new Random(seed);
@@ -73,9 +75,11 @@ class FastWindowsTest {
 
     @Test
     void poolingMatchesTheReferenceExactly() {
-        for (int[] c : CASES) {
+        for (int[] c : CASES) for (boolean ties : new boolean[] {false, true}) {
             Window g = window(c);
-            CpuBuffer x = new CpuBuffer(values(c[0] * c[1] * c[2] * c[3], 4));
+            float[] v = values(c[0] * c[1] * c[2] * c[3], 4);
+            if (ties) for (int i = 0; i < v.length; i++) v[i] = Math.round(v[i]);   // equal maxima: the first must win
+            CpuBuffer x = new CpuBuffer(v);
             Buffer[] e = REF.maxPool2d(F32, x, g), a = FAST.maxPool2d(F32, x, g);
             near("max pool " + java.util.Arrays.toString(c), e[0], a[0], 0);
             assertArrayEquals(((CpuBuffer) e[1]).ints(), ((CpuBuffer) a[1]).ints(), "argmax " + java.util.Arrays.toString(c));

@@ -15,14 +15,17 @@ public final class FastWindows {
     private final Gemm gemm;
     private final Workers workers;
     private final int directChannels;   // DirectConv's channel multiple, 0 without the Vector API
+    private final int vectorLength;     // VectorPatches' channel multiple, 0 without the Vector API
     private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[0]);
 
     /** {@code gemm} single-threaded: the tiles are what runs in parallel. */
     public FastWindows(Gemm gemm, Workers workers) {
         this.gemm = gemm;
         this.workers = workers;
-        boolean allowed = !"false".equals(System.getProperty("eager4j.conv.direct"));   // -Deager4j.conv.direct=false: im2col always
-        this.directChannels = allowed && Gemms.vectorApiPresent() ? DirectConv.CHANNELS : 0;
+        // -Deager4j.conv.vector=false: im2col for every convolution, in plain loops
+        boolean vector = !"false".equals(System.getProperty("eager4j.conv.vector")) && Gemms.vectorApiPresent();
+        this.directChannels = vector ? DirectConv.CHANNELS : 0;
+        this.vectorLength = vector ? VectorPatches.VL : 0;
     }
 
     /** Whether this geometry goes straight from the input, not through im2col ({@link DirectConv}): short patches (a first layer's). */
@@ -78,6 +81,12 @@ public final class FastWindows {
         }
     }
 
+    /** im2col, a vector at a time where the channels allow ({@link VectorPatches}: the same values). */
+    private void patches(float[] x, Window g, int b0, int nb, float[] col) {
+        if (vectorLength > 0 && g.c() % vectorLength == 0) VectorPatches.im2col(x, g, b0, nb, col);
+        else im2col(x, g, b0, nb, col);
+    }
+
     /** The adjoint of im2col: each patch column is added back to the input element it came from. */
     static void col2im(float[] col, Window g, int b0, int nb, float[] dx) {
         int c = g.c(), k = g.patch(), row = 0;
@@ -110,7 +119,7 @@ public final class FastWindows {
                 return;
             }
             float[] col = scratch(nb * per * k);
-            im2col(x, g, b0, nb, col);
+            patches(x, g, b0, nb, col);
             gemm.sgemm(false, false, nb * per, co, k, col, 0, k, f, 0, co, y, b0 * per * co, co, false);
         });
         return y;
@@ -124,7 +133,8 @@ public final class FastWindows {
             float[] col = scratch(nb * per * k);
             // dcol = dy · Fᵀ, F stored [k, co]; tiles own disjoint images, so no two write one dx element
             gemm.sgemm(false, true, nb * per, k, co, dy, b0 * per * co, co, f, 0, co, col, 0, k, false);
-            col2im(col, g, b0, nb, dx);
+            if (vectorLength > 0 && g.c() % vectorLength == 0) VectorPatches.col2im(col, g, b0, nb, dx);
+            else col2im(col, g, b0, nb, dx);
         });
         return dx;
     }
@@ -145,7 +155,7 @@ public final class FastWindows {
                     continue;
                 }
                 float[] col = scratch(nb * per * k);
-                im2col(x, g, b0, nb, col);
+                patches(x, g, b0, nb, col);
                 gemm.sgemm(true, false, k, co, nb * per, col, 0, k, dy, b0 * per * co, co, df, 0, co, !first);
                 first = false;
             }
@@ -165,7 +175,10 @@ public final class FastWindows {
         int[] arg = Alloc.ints(y.length);
         int threads = workers.threads(), chunk = (g.n() + threads - 1) / threads;
         workers.run(threads, t -> {
-            for (int p = t * chunk * per, end = Math.min(g.n(), (t + 1) * chunk) * per; p < end; p++) maxPoolAt(x, g, p, y, arg);
+            boolean vector = vectorLength > 0 && c % vectorLength == 0;
+            for (int p = t * chunk * per, end = Math.min(g.n(), (t + 1) * chunk) * per; p < end; p++) {
+                if (vector) VectorPatches.maxPoolAt(x, g, p, y, arg); else maxPoolAt(x, g, p, y, arg);
+            }
         });
         return new Object[] {y, arg};
     }

@@ -1,0 +1,96 @@
+package io.eager4j.internal.cpu;
+
+import io.eager4j.internal.Window;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link FastWindows#im2col} and {@link FastWindows#col2im} for inputs whose channels are a multiple
+ * of the vector length (the CNN's conv2: 32), a whole vector per copy or add: the plain loops ran
+ * 32-element trips, too short for C2's vector loops, at ~1 ns an element. The same adds in the same
+ * order, so the same bits. Only loaded when {@code jdk.incubator.vector} is present.
+ */
+final class VectorPatches {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int VL = S.length();
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());   // as many int lanes
+
+    private VectorPatches() {}
+
+    static void im2col(float[] x, Window g, int b0, int nb, float[] col) {
+        int c = g.c(), k = g.patch(), row = 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (int b = b0; b < b0 + nb; b++) {
+            for (int oy = 0; oy < g.oh(); oy++) {
+                for (int ox = 0; ox < g.ow(); ox++, row++) {
+                    int at = row * k;
+                    for (int ky = 0; ky < g.kh(); ky++) {
+                        int iy = oy * g.sh() + ky - g.padTop();
+                        for (int kx = 0; kx < g.kw(); kx++, at += c) {
+                            int ix = ox * g.sw() + kx - g.padLeft();
+                            if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) {
+                                for (int ci = 0; ci < c; ci += VL) zero.intoArray(col, at + ci);
+                            } else {
+                                int from = ((b * g.h() + iy) * g.w() + ix) * c;
+                                for (int ci = 0; ci < c; ci += VL) FloatVector.fromArray(S, x, from + ci).intoArray(col, at + ci);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static void col2im(float[] col, Window g, int b0, int nb, float[] dx) {
+        int c = g.c(), k = g.patch(), row = 0;
+        for (int b = b0; b < b0 + nb; b++) {
+            for (int oy = 0; oy < g.oh(); oy++) {
+                for (int ox = 0; ox < g.ow(); ox++, row++) {
+                    int at = row * k;
+                    for (int ky = 0; ky < g.kh(); ky++) {
+                        int iy = oy * g.sh() + ky - g.padTop();
+                        for (int kx = 0; kx < g.kw(); kx++, at += c) {
+                            int ix = ox * g.sw() + kx - g.padLeft();
+                            if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) continue;
+                            int to = ((b * g.h() + iy) * g.w() + ix) * c;
+                            for (int ci = 0; ci < c; ci += VL) {
+                                FloatVector.fromArray(S, dx, to + ci).add(FloatVector.fromArray(S, col, at + ci)).intoArray(dx, to + ci);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link FastWindows#maxPool}'s window {@code p}, a vector of channels at a time: a strictly
+     * greater value takes the place and its index, so the first maximum wins, as in the scalar loop.
+     */
+    static void maxPoolAt(float[] x, Window g, int p, float[] y, int[] arg) {
+        int c = g.c();
+        int b = p / (g.oh() * g.ow()), oy = p / g.ow() % g.oh(), ox = p % g.ow();
+        int y0 = g.top(oy), y1 = g.bottom(oy), x0 = g.left(ox), x1 = g.right(ox);
+        int out = p * c, first = ((b * g.h() + y0) * g.w() + x0) * c;
+        IntVector lanes = IntVector.zero(I).addIndex(1);
+        for (int ci = 0; ci < c; ci += VL) {
+            FloatVector best = FloatVector.fromArray(S, x, first + ci);
+            IntVector at = lanes.add(first + ci);
+            for (int iy = y0; iy < y1; iy++) {
+                for (int ix = x0; ix < x1; ix++) {
+                    int in = ((b * g.h() + iy) * g.w() + ix) * c + ci;
+                    if (in == first + ci) continue;
+                    FloatVector v = FloatVector.fromArray(S, x, in);
+                    VectorMask<Float> greater = v.compare(VectorOperators.GT, best);
+                    best = best.blend(v, greater);
+                    at = at.blend(lanes.add(in), greater.cast(I));
+                }
+            }
+            best.intoArray(y, out + ci);
+            at.intoArray(arg, out + ci);
+        }
+    }
+}
