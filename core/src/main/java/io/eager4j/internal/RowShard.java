@@ -33,10 +33,11 @@ public record RowShard(int first, int rows, int total) {
         long perRow = n / rows;
         long element = first * perRow;
         if (element % 4 != 0) {
+            int[] global = shape.clone();
+            global[0] = total;
             throw new IllegalArgumentException(op + ": this worker's rows " + first + ".." + (first + rows - 1) + " of " + total
-                    + " start at element " + element + " of the one-process draw of shape " + java.util.Arrays.toString(shape)
-                    + " with " + total + " rows, inside a 4-element Philox block; use a per-worker batch whose rows times "
-                    + perRow + " is a multiple of 4");
+                    + " start at element " + element + " of the one-process draw of shape " + java.util.Arrays.toString(global)
+                    + ", inside a 4-element Philox block; use a per-worker batch whose rows times " + perRow + " is a multiple of 4");
         }
         return element / 4;
     }

@@ -31,15 +31,22 @@ final class Failures extends SparkListener {
 
     /**
      * The failure to report, waiting for the bus up to {@code ms} for a first one and as long again
-     * for a lost worker (its process died), which is the cause when a peer only saw it go.
+     * for its cause: a lost worker (its process died), or a worker's own error, rather than a peer's
+     * all-reduce that only saw it go.
      */
     synchronized Failure first(long ms) throws InterruptedException {
         for (int round = 0; round < 2; round++) {
             long end = System.currentTimeMillis() + ms;
-            while (System.currentTimeMillis() < end && (round == 0 ? failures.isEmpty() : failures.stream().noneMatch(Failure::lost))) {
+            while (System.currentTimeMillis() < end && (round == 0 ? failures.isEmpty() : cause() == null)) {
                 wait(Math.max(1, end - System.currentTimeMillis()));
             }
         }
-        return failures.stream().filter(Failure::lost).findFirst().orElse(failures.isEmpty() ? null : failures.getFirst());
+        Failure cause = cause();
+        return cause != null ? cause : failures.isEmpty() ? null : failures.getFirst();
+    }
+
+    private Failure cause() {
+        return failures.stream().filter(Failure::lost).findFirst()
+                .orElse(failures.stream().filter(f -> !f.reason().contains(": all-reduce: ")).findFirst().orElse(null));
     }
 }

@@ -101,5 +101,10 @@ class SparkLocalTest {
         assertTrue(Runs.cli("train-mnist", "--spark", "yarn").err().contains("use local[N]"));
         assertTrue(Runs.cli("train-mnist", "--spark", "spark://127.0.0.1:1").err().contains("no Spark master answers at 127.0.0.1:1"));
         assertTrue(Runs.cli("train-mnist", "--spark", "local[2]", "--workers", "3").err().contains("split evenly"));
+        // a worker's own error is the one reported, not its peer's all-reduce that saw it go
+        String dropout = Runs.cli("train-mnist", "--spark", "local[2]", "--batch-size", "6", "--steps", "1", "--data-dir",
+                Runs.mnist().toString()).err();
+        assertTrue(dropout.contains("failed at step 0 of 1: worker 1: dropout: this worker's rows 3..5 of 6 start at element 450"
+                + " of the one-process draw of shape [6, 150]"), dropout);
     }
 }
