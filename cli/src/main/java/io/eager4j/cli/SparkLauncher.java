@@ -1,5 +1,6 @@
 package io.eager4j.cli;
 
+import io.eager4j.examples.SeedMnist;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,10 +14,11 @@ public interface SparkLauncher {
     /**
      * A training command to run on Spark: {@code args} is the whole command line (the command's name
      * first); {@code workers} is null for the master's slots; {@code globalBatch} must split evenly;
-     * {@code checkpoint} is where --checkpoint-every writes, or null.
+     * {@code checkpoint} is where --checkpoint-every writes, or null; {@code progress} hears of worker
+     * 0's steps (the progress bar).
      */
     record Job(String command, List<String> args, String master, Integer workers, int globalBatch, int steps,
-               Path checkpoint, boolean verbose, PrintWriter out, PrintWriter err) {}
+               Path checkpoint, boolean verbose, PrintWriter out, PrintWriter err, SeedMnist.Listener progress) {}
 
     /** Runs the job's workers as one barrier stage and returns the command's exit status. */
     int run(Job job) throws Exception;

@@ -37,7 +37,7 @@ final class TrainCnn implements Callable<Integer> {
         flags.validate(cl, STEPS, LOG_EVERY);
         Device dev = flags.device(cl);
         Dataset ds = flags.dataset(cl);
-        if (flags.launchesSpark()) return flags.launchSpark(cl, "train-cnn", STEPS);
+        if (flags.launchesSpark()) return flags.launchSpark(cl, "train-cnn", STEPS, LOG_EVERY);
         DataSets data = flags.load(cl, ds);
 
         int steps = flags.steps(STEPS), logEvery = flags.logEvery(LOG_EVERY);

@@ -46,7 +46,7 @@ final class TrainMnist implements Callable<Integer> {
         if (!(keepProb > 0 && keepProb <= 1)) throw TrainingFlags.usage(cl, "--keep-prob " + keepProb + " is outside (0, 1]; 1 turns dropout off");
         Device dev = flags.device(cl);
         Dataset ds = flags.dataset(cl);
-        if (flags.launchesSpark()) return flags.launchSpark(cl, "train-mnist", STEPS);
+        if (flags.launchesSpark()) return flags.launchSpark(cl, "train-mnist", STEPS, LOG_EVERY);
         SafeTensors.Contents restored = flags.restore == null ? null : SafeTensors.read(flags.restore);   // fail before the data loads
         DataSets data = flags.load(cl, ds);
 

@@ -144,7 +144,7 @@ final class TrainingFlags {
     }
 
     /** Runs this command's workers on Spark and returns the exit status. */
-    int launchSpark(CommandLine cl, String command, int defaultSteps) throws Exception {
+    int launchSpark(CommandLine cl, String command, int defaultSteps, int defaultLogEvery) throws Exception {
         SparkLauncher launcher = SparkLauncher.find();
         if (launcher == null) {
             throw usage(cl, "--spark needs the eager4j-spark module on the class path; bin/eager4j puts it there (a Maven"
@@ -156,8 +156,9 @@ final class TrainingFlags {
         if (!args.isEmpty() && !args.get(0).equals(command)) args.addFirst(command);
         String env = System.getenv("EAGER4J_DATA");
         if (dataDir == null && env != null && !env.isBlank()) args.addAll(List.of("--data-dir", env));   // the driver's data, for every worker
+        Progress progress = new Progress(cl.getErr(), Progress.stderrIsTerminal(), logEvery(defaultLogEvery)).named(command);
         return launcher.run(new SparkLauncher.Job(command, List.copyOf(args), spark, workers, batchSize, steps(defaultSteps),
-                checkpointEvery > 0 ? checkpoint : null, verbose, cl.getOut(), cl.getErr()));
+                checkpointEvery > 0 ? checkpoint : null, verbose, progress.around(cl.getOut()), cl.getErr(), progress));
     }
 
     /** One process, or this worker's replica of a --spark run, its gradients combined by {@code reduction}. */

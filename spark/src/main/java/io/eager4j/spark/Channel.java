@@ -1,5 +1,6 @@
 package io.eager4j.spark;
 
+import io.eager4j.examples.SeedMnist;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,18 +16,21 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The driver's end of what workers tell it, over loopback TCP (executors' standard output goes to
  * their log files, not to the user's terminal): worker 0's output lines, and every worker's process
- * id and steps done, so that a failure can be reported by worker and step. One line per message:
- * {@code o <text>}, {@code p <rank> <pid>}, {@code s <rank> <steps done>}.
+ * id and steps done, so that a failure can be reported by worker and step, and worker 0's losses
+ * for the progress bar. One line per message: {@code o <text>}, {@code p <rank> <pid>},
+ * {@code s <rank> <steps done> <loss>}.
  */
 final class Channel implements AutoCloseable {
     private final ServerSocket server;
     private final PrintWriter out;
+    private final SeedMnist.Listener progress;
     private final Map<Integer, Long> pids = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> done = new ConcurrentHashMap<>();
     private int ended;   // connections read to their end
 
-    Channel(String host, PrintWriter out) throws IOException {
+    Channel(String host, PrintWriter out, SeedMnist.Listener progress) throws IOException {
         this.out = out;
+        this.progress = progress;
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(host, 0));
         Thread acceptor = new Thread(this::accept, "eager4j-spark-channel");
@@ -61,8 +65,13 @@ final class Channel implements AutoCloseable {
                     }
                 } else if (line.startsWith("p ") || line.startsWith("s ")) {
                     String[] f = line.split(" ");
-                    if (f[0].equals("p")) pids.put(Integer.parseInt(f[1]), Long.parseLong(f[2]));
-                    else done.merge(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Math::max);
+                    if (f[0].equals("p")) {
+                        pids.put(Integer.parseInt(f[1]), Long.parseLong(f[2]));
+                        continue;
+                    }
+                    int rank = Integer.parseInt(f[1]), steps = Integer.parseInt(f[2]);
+                    done.merge(rank, steps, Math::max);
+                    if (rank == 0 && progress != null) progress.step(steps - 1, Double.parseDouble(f[3]), Double.NaN);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -124,8 +133,8 @@ final class Channel implements AutoCloseable {
             lines.flush();
         }
 
-        void stepsDone(int n) {
-            send("s " + rank + " " + n);
+        void stepsDone(int n, double loss) {
+            send("s " + rank + " " + n + " " + loss);
         }
 
         /** A writer whose lines reach the driver's standard output. */

@@ -17,7 +17,7 @@ record CommandReplica(String[] args, String channel) implements SparkTrainer.Rep
     public Integer train(AllReduce comm) throws Exception {
         int rank = comm.rank();
         try (Channel.Client driver = new Channel.Client(channel, rank)) {
-            SeedMnist.Listener steps = (step, loss, accuracy) -> driver.stepsDone(step + 1);
+            SeedMnist.Listener steps = (step, loss, accuracy) -> driver.stepsDone(step + 1, loss);
             PrintWriter out = rank == 0 ? driver.output() : new PrintWriter(Writer.nullWriter());
             StringWriter errors = new StringWriter();
             int status = Replica.run(args, comm, steps, out, new PrintWriter(errors, true));

@@ -36,7 +36,7 @@ public final class SparkRun implements SparkLauncher {
         master.probe();
         Configurator.setRootLevel(job.verbose() ? Level.INFO : Level.OFF);
         String host = master.isLoopback() ? "127.0.0.1" : java.net.InetAddress.getLocalHost().getHostAddress();
-        try (JavaSparkContext sc = new JavaSparkContext(conf(job, master, host)); Channel channel = new Channel(host, job.out())) {
+        try (JavaSparkContext sc = new JavaSparkContext(conf(job, master, host)); Channel channel = new Channel(host, job.out(), job.progress())) {
             int workers = workers(job, master, sc);
             if (job.globalBatch() % workers != 0) {
                 throw new IllegalArgumentException("--batch-size " + job.globalBatch() + " does not split evenly over " + workers
@@ -45,6 +45,7 @@ public final class SparkRun implements SparkLauncher {
             Failures failures = new Failures();
             sc.sc().addSparkListener(failures);
             lastChannel = channel;
+            job.progress().started(job.steps());
             try {
                 List<Integer> status = new SparkTrainer(sc.sc(), workers).run(new CommandReplica(job.args().toArray(new String[0]),
                         channel.address()));
@@ -52,6 +53,8 @@ public final class SparkRun implements SparkLauncher {
                 return status.getFirst();
             } catch (Exception e) {   // Spark's SparkException is checked, though Scala does not declare it
                 throw new IllegalStateException(failure(job, channel, failures.first(1500), workers, e), e);
+            } finally {
+                job.progress().finished();
             }
         }
     }

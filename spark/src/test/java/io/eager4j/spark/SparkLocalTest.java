@@ -53,6 +53,7 @@ class SparkLocalTest {
         assertEquals(one.value("test accuracy = "), two.value("test accuracy = "), 0.005);
         assertTrue(two.out().contains("training time = "), two.out());
         assertEquals(1, lines.stream().filter(l -> l.startsWith("test accuracy = ")).count(), "worker 0 reports alone");
+        assertTrue(two.err().contains("train-mnist: 300/300 steps"), "the driver's progress lines follow worker 0: " + two.err());
         var a = Runs.saved(tmp.resolve("one"));
         var b = Runs.saved(tmp.resolve("two"));
         assertEquals(a.keySet(), b.keySet());
