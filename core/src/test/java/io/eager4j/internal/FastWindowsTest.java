@@ -26,7 +26,7 @@ class FastWindowsTest {
             {2, 7, 9, 3, 2, 2, 3, 3, 0, 1}, {1, 8, 8, 2, 2, 2, 2, 2, 0, 1},
             // short patches with 32 or 64 output channels: straight from the input, no im2col (DirectConv)
             {1, 9, 7, 1, 5, 5, 2, 2, 1, 32}, {3, 6, 5, 3, 3, 3, 1, 1, 0, 64}, {2, 5, 5, 2, 4, 4, 2, 2, 1, 32},
-            {1, 1, 1, 1, 1, 1, 1, 1, 1, 32}, {2, 3, 8, 1, 5, 5, 1, 1, 1, 32},
+            {1, 1, 1, 1, 1, 1, 1, 1, 1, 32}, {2, 3, 8, 1, 5, 5, 1, 1, 1, 32}, {1, 3, 2, 1, 5, 5, 2, 2, 1, 32},
             // channels a multiple of the vector length: im2col, col2im and max pooling a vector at a time (VectorPatches)
             {2, 7, 5, 32, 3, 3, 2, 2, 1, 3}, {1, 5, 5, 64, 2, 2, 1, 1, 0, 2}};
 

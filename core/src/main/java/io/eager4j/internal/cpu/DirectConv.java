@@ -16,7 +16,7 @@ final class DirectConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
     static final int CHANNELS = 2 * VL;
-    private static final int BLOCK = 512;   // pixels summed apart before they join the filter gradient's total
+    private static final int ROWS = 16;   // output rows summed apart before they join the filter gradient's total
 
     private DirectConv() {}
 
@@ -65,36 +65,55 @@ final class DirectConv {
         }
     }
 
-    /** df (+)= the filter gradient over images b0 .. b0+nb-1: df[tap, o] = sum over pixels of x at the tap * dy. */
+    /**
+     * df (+)= the filter gradient over images b0 .. b0+nb-1: df[tap, o] = sum over pixels of x at the
+     * tap * dy. Output row by output row: for each tap, the pixels whose input lies inside form one
+     * run of columns, summed in four register accumulators (two pixels at a time) and then added to
+     * the row block's partial sums; a block of rows joins the total.
+     */
     static void filterGrad(float[] x, float[] dy, Window g, int co, float[] df, int b0, int nb, boolean accumulate) {
-        int c = g.c(), h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw(), size = g.patch() * co;
+        int c = g.c(), h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw(), sw = g.sw(), ow = g.ow(), size = g.patch() * co;
         if (!accumulate) Arrays.fill(df, 0, size, 0f);
         float[] part = new float[size];
-        int pixels = 0;
+        int rows = 0;
         for (int b = b0; b < b0 + nb; b++) {
             for (int oy = 0; oy < g.oh(); oy++) {
-                int iy0 = oy * g.sh() - g.padTop();
-                for (int ox = 0; ox < g.ow(); ox++) {
-                    int ix0 = ox * g.sw() - g.padLeft(), d = ((b * g.oh() + oy) * g.ow() + ox) * co;
-                    for (int q = 0; q < co; q += CHANNELS) {
-                        FloatVector d0 = FloatVector.fromArray(S, dy, d + q), d1 = FloatVector.fromArray(S, dy, d + q + VL);
-                        for (int ky = 0; ky < kh; ky++) {
-                            int iy = iy0 + ky;
-                            if (iy < 0 || iy >= h) continue;
-                            for (int kx = 0; kx < kw; kx++) {
-                                int ix = ix0 + kx;
-                                if (ix < 0 || ix >= w) continue;
-                                int xi = ((b * h + iy) * w + ix) * c, fi = (ky * kw + kx) * c * co + q;
-                                for (int ci = 0; ci < c; ci++, fi += co) {
-                                    FloatVector v = FloatVector.broadcast(S, x[xi + ci]);
-                                    v.fma(d0, FloatVector.fromArray(S, part, fi)).intoArray(part, fi);
-                                    v.fma(d1, FloatVector.fromArray(S, part, fi + VL)).intoArray(part, fi + VL);
+                int dRow = (b * g.oh() + oy) * ow * co;
+                for (int ky = 0; ky < kh; ky++) {
+                    int iy = oy * g.sh() + ky - g.padTop();
+                    if (iy < 0 || iy >= h) continue;
+                    int xRow = (b * h + iy) * w;
+                    for (int kx = 0; kx < kw; kx++) {
+                        int shift = kx - g.padLeft();   // ix = ox * sw + shift must lie in [0, w)
+                        int lo = shift >= 0 ? 0 : (-shift + sw - 1) / sw, hi = Math.min(ow, Math.floorDiv(w - 1 - shift, sw) + 1);
+                        if (lo >= hi) continue;
+                        for (int ci = 0; ci < c; ci++) {
+                            int fi = ((ky * kw + kx) * c + ci) * co;
+                            for (int q = 0; q < co; q += CHANNELS) {
+                                FloatVector s0 = FloatVector.zero(S), s1 = s0, t0 = s0, t1 = s0;
+                                int ox = lo;
+                                for (; ox + 1 < hi; ox += 2) {
+                                    int d = dRow + ox * co + q;
+                                    FloatVector u = FloatVector.broadcast(S, x[(xRow + ox * sw + shift) * c + ci]);
+                                    FloatVector v = FloatVector.broadcast(S, x[(xRow + (ox + 1) * sw + shift) * c + ci]);
+                                    s0 = u.fma(FloatVector.fromArray(S, dy, d), s0);
+                                    s1 = u.fma(FloatVector.fromArray(S, dy, d + VL), s1);
+                                    t0 = v.fma(FloatVector.fromArray(S, dy, d + co), t0);
+                                    t1 = v.fma(FloatVector.fromArray(S, dy, d + co + VL), t1);
                                 }
+                                if (ox < hi) {
+                                    int d = dRow + ox * co + q;
+                                    FloatVector u = FloatVector.broadcast(S, x[(xRow + ox * sw + shift) * c + ci]);
+                                    s0 = u.fma(FloatVector.fromArray(S, dy, d), s0);
+                                    s1 = u.fma(FloatVector.fromArray(S, dy, d + VL), s1);
+                                }
+                                FloatVector.fromArray(S, part, fi + q).add(s0.add(t0)).intoArray(part, fi + q);
+                                FloatVector.fromArray(S, part, fi + q + VL).add(s1.add(t1)).intoArray(part, fi + q + VL);
                             }
                         }
                     }
-                    if (++pixels % BLOCK == 0) flush(part, df, size);
                 }
+                if (++rows % ROWS == 0) flush(part, df, size);
             }
         }
         flush(part, df, size);
