@@ -46,6 +46,14 @@ final class Autograd {
     }
 
     /** True when some open tape could record an op right now. */
+    /** Whether some open tape records now: a backward pass run for a first-order gradient has none. */
+    static boolean recording() {
+        State s = STATE.get();
+        if (s.paused > 0) return false;
+        for (int t = 0; t < s.size; t++) if (s.tapes[t].recording) return true;
+        return false;
+    }
+
     static boolean active() {
         State s = STATE.get();
         return s.size > 0 && s.paused == 0;

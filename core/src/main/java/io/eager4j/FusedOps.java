@@ -20,6 +20,11 @@ final class FusedOps implements io.eager4j.internal.Fused.Ops {
     }
 
     @Override
+    public Tensor conv2dBiasRelu(Tensor x, Tensor filter, Tensor bias, int sh, int sw, boolean same) {
+        return Windows.conv2dBiasRelu(x, filter, bias, sh, sw, same);
+    }
+
+    @Override
     public Tensor conv2d(Tensor x, Tensor filter, int sh, int sw, boolean same) {
         return Windows.conv2d(x, filter, sh, sw, same);
     }

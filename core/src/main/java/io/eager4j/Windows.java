@@ -14,6 +14,12 @@ final class Windows {
     private Windows() {}
 
     static Tensor conv2d(Tensor x, Tensor f, int sh, int sw, boolean same) {
+        Window g = convWindow(x, f, sh, sw, same);
+        return conv(x, f, g, f.shape[3]);
+    }
+
+    /** The geometry of conv2d(x, f), or an error naming the shapes. */
+    static Window convWindow(Tensor x, Tensor f, int sh, int sw, boolean same) {
         Elementwise.sameDevice("conv2d", x, f);
         if (f.rank() != 4 || x.dtype != f.dtype || !x.dtype.isFloating()) {
             throw new IllegalArgumentException("conv2d: needs a float NHWC input and an HWIO filter [kh, kw, in, out] of its dtype, got input "
@@ -24,7 +30,37 @@ final class Windows {
             throw new IllegalArgumentException("conv2d: filter " + Shapes.format(f.shape) + " needs " + f.shape[2]
                     + " input channels, input " + Shapes.format(x.shape) + " has " + g.c());
         }
-        return conv(x, f, g, f.shape[3]);
+        return g;
+    }
+
+    /**
+     * relu(conv2d(x, f) + bias) as one recorded op. Its backward is one backend call (the bias and
+     * filter gradients with the ReLU's mask, no dz pass of its own) unless a tape records it for a
+     * higher order: then it is the composition, every step differentiable.
+     */
+    static Tensor conv2dBiasRelu(Tensor x, Tensor f, Tensor bias, int sh, int sw, boolean same) {
+        Window g = convWindow(x, f, sh, sw, same);
+        int co = f.shape[3];
+        Elementwise.sameDevice("conv2d", x, bias);
+        if (bias.rank() != 1 || bias.shape[0] != co || bias.dtype != x.dtype) {
+            throw new IllegalArgumentException("conv2d: bias " + Shapes.format(bias.shape) + " " + bias.dtype + " must be ["
+                    + co + "] " + x.dtype + " for filter " + Shapes.format(f.shape));
+        }
+        Tensor y = new Tensor(g.outputShape(co), x.dtype, x.device,
+                x.backend().conv2dBiasRelu(x.dtype, x.buffer, f.buffer, bias.buffer, g, co));
+        if (!Autograd.active()) return y;
+        return Autograd.record("conv2d_bias_relu", y, new Tensor[] {x, f, bias}, (dy, need) -> {
+            if (Autograd.recording()) {   // an outer tape takes these steps: each one differentiable
+                Tensor dz = Elementwise.reluGrad(dy, y);
+                return new Tensor[] {need[0] ? inputGrad(dz, f, g, co) : null, need[1] ? filterGrad(x, dz, g, co) : null,
+                        need[2] ? Elementwise.sumTo(dz, bias) : null};
+            }
+            Buffer[] r = x.backend().conv2dBiasReluGrad(x.dtype, x.buffer, dy.buffer, y.buffer, g, co, need[0]);
+            Tensor dz = need[0] ? new Tensor(y.shape, y.dtype, y.device, r[2]) : null;
+            return new Tensor[] {need[0] ? inputGrad(dz, f, g, co) : null,
+                    need[1] ? new Tensor(f.shape, f.dtype, f.device, r[0]) : null,
+                    need[2] ? new Tensor(bias.shape, bias.dtype, bias.device, r[1]) : null};
+        });
     }
 
     private static Tensor conv(Tensor x, Tensor f, Window g, int co) {

@@ -136,6 +136,25 @@ public interface Backend {
         return unary(Unary.RELU, dtype, binary(Binary.ADD, dtype, x, shape, bias, cols, shape));
     }
 
+    /**
+     * relu(conv2d(x, filter) + bias): a convolution layer with its bias and ReLU, defined by this
+     * composition; a backend may do it in one pass (the output written once).
+     */
+    default Buffer conv2dBiasRelu(DType dtype, Buffer x, Buffer filter, Buffer bias, Window g, int outChannels) {
+        return biasRelu(dtype, conv2d(dtype, x, filter, g, outChannels), g.outputShape(outChannels), bias);
+    }
+
+    /**
+     * conv2dBiasRelu's gradients from dy and its output y: {filter gradient, bias gradient, dz} with
+     * dz = reluGrad(dy, y) the gradient at the convolution's output (null where a backend may skip it
+     * and {@code wantDz} is false), by this composition.
+     */
+    default Buffer[] conv2dBiasReluGrad(DType dtype, Buffer x, Buffer dy, Buffer y, Window g, int outChannels, boolean wantDz) {
+        Buffer dz = reluGrad(dtype, dy, y);
+        Buffer db = reduce(Reduce.SUM, dtype, dz, new int[] {g.positions(), outChannels}, new boolean[] {true, false});
+        return new Buffer[] {conv2dFilterGrad(dtype, x, dz, g, outChannels), db, dz};
+    }
+
     /** The gradient through a relu from its output: g * sign(out), in one pass where a backend can. */
     default Buffer reluGrad(DType dtype, Buffer g, Buffer out) {
         int[] s = {g.size()};

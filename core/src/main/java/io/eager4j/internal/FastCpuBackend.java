@@ -235,6 +235,19 @@ public final class FastCpuBackend extends ReferenceBackend {
     }
 
     @Override
+    public Buffer conv2dBiasRelu(DType dtype, Buffer x, Buffer filter, Buffer bias, Window g, int co) {
+        if (dtype != DType.FLOAT32 || !windows.direct(g, co)) return super.conv2dBiasRelu(dtype, x, filter, bias, g, co);
+        return new CpuBuffer(windows.conv2dBiasRelu(f(x), f(filter), f(bias), g, co));
+    }
+
+    @Override
+    public Buffer[] conv2dBiasReluGrad(DType dtype, Buffer x, Buffer dy, Buffer y, Window g, int co, boolean wantDz) {
+        if (dtype != DType.FLOAT32 || !windows.direct(g, co)) return super.conv2dBiasReluGrad(dtype, x, dy, y, g, co, wantDz);
+        float[][] r = windows.conv2dBiasReluGrad(f(x), f(dy), f(y), g, co, wantDz);
+        return new Buffer[] {new CpuBuffer(r[0]), new CpuBuffer(r[1]), r[2] == null ? null : new CpuBuffer(r[2])};
+    }
+
+    @Override
     public Buffer conv2dInputGrad(DType dtype, Buffer dy, Buffer filter, Window g, int co) {
         if (dtype != DType.FLOAT32) return super.conv2dInputGrad(dtype, dy, filter, g, co);
         return new CpuBuffer(windows.conv2dInputGrad(f(dy), f(filter), g, co));

@@ -20,6 +20,9 @@ public final class Fused {
         /** relu(x + bias), bias along the last axis, as one op. */
         Tensor biasRelu(Tensor x, Tensor bias);
 
+        /** relu(conv2d(x, filter) + bias) as one op: a Conv2D layer with ReLU (see {@link Backend#conv2dBiasRelu}). */
+        Tensor conv2dBiasRelu(Tensor x, Tensor filter, Tensor bias, int sh, int sw, boolean same);
+
         /** NHWC conv2d with an HWIO filter (see {@link Backend#conv2d}). */
         Tensor conv2d(Tensor x, Tensor filter, int sh, int sw, boolean same);
 

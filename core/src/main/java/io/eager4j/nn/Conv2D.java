@@ -6,6 +6,7 @@ import io.eager4j.Initializers;
 import io.eager4j.Rng;
 import io.eager4j.Tensor;
 import io.eager4j.Variable;
+import io.eager4j.internal.Fused;
 import java.util.function.UnaryOperator;
 
 /**
@@ -49,6 +50,9 @@ public final class Conv2D extends Layer {
 
     @Override
     public Tensor apply(Tensor x) {
+        if (activation == NN.RELU) {   // one op: a backend may write the output once and fold the ReLU into the gradients
+            return recorded(Fused.ops().conv2dBiasRelu(x, kernel, bias, strides[0], strides[1], padding == Padding.SAME));
+        }
         return recorded(NN.biasAndActivation(NN.conv2d(x, kernel, strides, padding), bias, activation));
     }
 }

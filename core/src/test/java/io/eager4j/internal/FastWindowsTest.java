@@ -64,6 +64,27 @@ class FastWindowsTest {
         }
     }
 
+    /** The fused layer op against the reference's composition; the gradients from the same output y, so the masks agree. */
+    @Test
+    void convBiasReluMatchesTheComposition() {
+        for (int[] c : CASES) {
+            Window g = window(c);
+            int co = c[9];
+            String what = "conv+bias+relu " + java.util.Arrays.toString(c);
+            CpuBuffer x = new CpuBuffer(values(c[0] * c[1] * c[2] * c[3], 1)), f = new CpuBuffer(values(g.patch() * co, 2));
+            CpuBuffer b = new CpuBuffer(values(co, 6)), dy = new CpuBuffer(values(g.positions() * co, 3));
+            double tol = 2e-6 * Math.sqrt(g.patch() + g.positions());
+            Buffer y = FAST.conv2dBiasRelu(F32, x, f, b, g, co);
+            near(what + " forward", REF.conv2dBiasRelu(F32, x, f, b, g, co), y, tol);
+            Buffer[] e = REF.conv2dBiasReluGrad(F32, x, dy, y, g, co, true), a = FAST.conv2dBiasReluGrad(F32, x, dy, y, g, co, true);
+            near(what + " filter grad", e[0], a[0], tol);
+            near(what + " bias grad", e[1], a[1], tol);
+            near(what + " dz", e[2], a[2], 0);
+            Buffer[] noDz = FAST.conv2dBiasReluGrad(F32, x, dy, y, g, co, false);
+            near(what + " filter grad without dz", a[0], noDz[0], 0);
+        }
+    }
+
     @Test
     void shortPatchesTakeTheDirectPath() {
         var windows = new io.eager4j.internal.cpu.FastWindows(Gemms.get(), new Workers(2, "test-direct"));

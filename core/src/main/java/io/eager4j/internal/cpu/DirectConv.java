@@ -3,6 +3,8 @@ package io.eager4j.internal.cpu;
 import io.eager4j.internal.Window;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,8 +22,11 @@ final class DirectConv {
 
     private DirectConv() {}
 
-    /** y for images b0 .. b0+nb-1: y[p, o] = sum over the window's taps of x * f; two pixels at a time (four FMA chains). */
-    static void forward(float[] x, float[] f, Window g, int co, float[] y, int b0, int nb) {
+    /**
+     * y for images b0 .. b0+nb-1: y[p, o] = sum over the window's taps of x * f; two pixels at a time
+     * (four FMA chains). With {@code bias}, y = relu(that + bias), rounded as the separate ops are.
+     */
+    static void forward(float[] x, float[] f, float[] bias, Window g, int co, float[] y, int b0, int nb) {
         int c = g.c(), h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw(), sw = g.sw();
         for (int b = b0; b < b0 + nb; b++) {
             for (int oy = 0; oy < g.oh(); oy++) {
@@ -53,6 +58,13 @@ final class DirectConv {
                                 }
                             }
                         }
+                        if (bias != null) {
+                            FloatVector c0 = FloatVector.fromArray(S, bias, q), c1 = FloatVector.fromArray(S, bias, q + VL);
+                            a0 = relu(a0.add(c0));
+                            a1 = relu(a1.add(c1));
+                            b0v = relu(b0v.add(c0));
+                            b1v = relu(b1v.add(c1));
+                        }
                         a0.intoArray(y, out + q);
                         a1.intoArray(y, out + q + VL);
                         if (two) {
@@ -72,13 +84,26 @@ final class DirectConv {
      * the row block's partial sums; a block of rows joins the total.
      */
     static void filterGrad(float[] x, float[] dy, Window g, int co, float[] df, int b0, int nb, boolean accumulate) {
-        int c = g.c(), h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw(), sw = g.sw(), ow = g.ow(), size = g.patch() * co;
+        filterGrad(x, dy, null, null, g, co, df, b0, nb, accumulate);
+    }
+
+    /**
+     * With {@code y} (a conv2dBiasRelu's output): the gradient is taken at dz = dy * (y > 0), made row
+     * by row, and df holds the bias gradient after the filter's ({@code patch * co} on); each dz row
+     * goes to {@code dzOut} too unless it is null.
+     */
+    static void filterGrad(float[] x, float[] dy, float[] y, float[] dzOut, Window g, int co, float[] df, int b0, int nb,
+                           boolean accumulate) {
+        int c = g.c(), h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw(), sw = g.sw(), ow = g.ow();
+        int filter = g.patch() * co, size = y == null ? filter : filter + co;
         if (!accumulate) Arrays.fill(df, 0, size, 0f);
-        float[] part = new float[size];
+        float[] part = new float[size], dz = y == null ? null : new float[ow * co];
+        float[] src = y == null ? dy : dz;
         int rows = 0;
         for (int b = b0; b < b0 + nb; b++) {
             for (int oy = 0; oy < g.oh(); oy++) {
-                int dRow = (b * g.oh() + oy) * ow * co;
+                int at = (b * g.oh() + oy) * ow * co, dRow = y == null ? at : 0;
+                if (y != null) reluRow(dy, y, at, dz, part, filter, co, dzOut);
                 for (int ky = 0; ky < kh; ky++) {
                     int iy = oy * g.sh() + ky - g.padTop();
                     if (iy < 0 || iy >= h) continue;
@@ -96,16 +121,16 @@ final class DirectConv {
                                     int d = dRow + ox * co + q;
                                     FloatVector u = FloatVector.broadcast(S, x[(xRow + ox * sw + shift) * c + ci]);
                                     FloatVector v = FloatVector.broadcast(S, x[(xRow + (ox + 1) * sw + shift) * c + ci]);
-                                    s0 = u.fma(FloatVector.fromArray(S, dy, d), s0);
-                                    s1 = u.fma(FloatVector.fromArray(S, dy, d + VL), s1);
-                                    t0 = v.fma(FloatVector.fromArray(S, dy, d + co), t0);
-                                    t1 = v.fma(FloatVector.fromArray(S, dy, d + co + VL), t1);
+                                    s0 = u.fma(FloatVector.fromArray(S, src, d), s0);
+                                    s1 = u.fma(FloatVector.fromArray(S, src, d + VL), s1);
+                                    t0 = v.fma(FloatVector.fromArray(S, src, d + co), t0);
+                                    t1 = v.fma(FloatVector.fromArray(S, src, d + co + VL), t1);
                                 }
                                 if (ox < hi) {
                                     int d = dRow + ox * co + q;
                                     FloatVector u = FloatVector.broadcast(S, x[(xRow + ox * sw + shift) * c + ci]);
-                                    s0 = u.fma(FloatVector.fromArray(S, dy, d), s0);
-                                    s1 = u.fma(FloatVector.fromArray(S, dy, d + VL), s1);
+                                    s0 = u.fma(FloatVector.fromArray(S, src, d), s0);
+                                    s1 = u.fma(FloatVector.fromArray(S, src, d + VL), s1);
                                 }
                                 FloatVector.fromArray(S, part, fi + q).add(s0.add(t0)).intoArray(part, fi + q);
                                 FloatVector.fromArray(S, part, fi + q + VL).add(s1.add(t1)).intoArray(part, fi + q + VL);
@@ -117,6 +142,36 @@ final class DirectConv {
             }
         }
         flush(part, df, size);
+    }
+
+    /**
+     * One output row's dz = dy * (y > 0) into {@code dz} (and {@code dzOut} at the same place), its sum
+     * over the row added to part's bias sums at {@code bias}. The mask is the fast backend's reluGrad's.
+     */
+    private static void reluRow(float[] dy, float[] y, int at, float[] dz, float[] part, int bias, int co, float[] dzOut) {
+        int n = dz.length;
+        for (int i = 0; i < n; i += VL) {
+            FloatVector z = FloatVector.fromArray(S, dy, at + i).mul(mask(FloatVector.fromArray(S, y, at + i)));
+            z.intoArray(dz, i);
+            if (dzOut != null) z.intoArray(dzOut, at + i);
+        }
+        for (int q = 0; q < co; q += VL) {
+            FloatVector sum = FloatVector.fromArray(S, part, bias + q);
+            for (int i = q; i < n; i += co) sum = sum.add(FloatVector.fromArray(S, dz, i));
+            sum.intoArray(part, bias + q);
+        }
+    }
+
+    /** Kernels.relu's branch-free form, lane-wise: NaN and negatives (and -0) to +0. */
+    private static FloatVector relu(FloatVector v) {
+        IntVector b = v.reinterpretAsInts();
+        IntVector keep = b.neg().lanewise(VectorOperators.ASHR, 31).and(b.sub(0x7f800001).lanewise(VectorOperators.ASHR, 31));
+        return b.and(keep).reinterpretAsFloats();
+    }
+
+    /** 1f where y > +0, else 0f: the fast backend's reluGrad's mask. */
+    private static FloatVector mask(FloatVector y) {
+        return y.reinterpretAsInts().neg().lanewise(VectorOperators.ASHR, 31).and(0x3f800000).reinterpretAsFloats();
     }
 
     private static void flush(float[] part, float[] df, int size) {

@@ -115,7 +115,7 @@ public final class FastWindows {
         workers.run(tiles(g, tile), t -> {
             int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
             if (direct) {
-                DirectConv.forward(x, f, g, co, y, b0, nb);
+                DirectConv.forward(x, f, null, g, co, y, b0, nb);
                 return;
             }
             float[] col = scratch(nb * per * k);
@@ -161,11 +161,45 @@ public final class FastWindows {
             }
             partial[slot] = df;
         });
-        float[] df = partial[0];
-        for (int s = 1; s < threads; s++) {
-            for (int i = 0; i < df.length; i++) df[i] += partial[s][i];
+        return sum(partial);
+    }
+
+    /** The threads' partial sums added in slot order: the order of the sums is fixed. */
+    private static float[] sum(float[][] partial) {
+        float[] total = partial[0];
+        for (int s = 1; s < partial.length; s++) {
+            for (int i = 0; i < total.length; i++) total[i] += partial[s][i];
         }
-        return df;
+        return total;
+    }
+
+    /** relu(conv2d(x, f) + bias), the output written once; only where {@link #direct} holds. */
+    public float[] conv2dBiasRelu(float[] x, float[] f, float[] bias, Window g, int co) {
+        float[] y = Alloc.floatsOverwritten(g.positions() * co);
+        int tile = tile(g);
+        workers.run(tiles(g, tile), t -> DirectConv.forward(x, f, bias, g, co, y, t * tile, Math.min(tile, g.n() - t * tile)));
+        return y;
+    }
+
+    /**
+     * {filter gradient, bias gradient, dz or null}: conv2dBiasRelu's gradients from dy and its output
+     * y, the ReLU's mask applied row by row on the way; only where {@link #direct} holds.
+     */
+    public float[][] conv2dBiasReluGrad(float[] x, float[] dy, float[] y, Window g, int co, boolean wantDz) {
+        int filter = g.patch() * co, tile = tile(g), tiles = tiles(g, tile), threads = workers.threads();
+        float[] dz = wantDz ? Alloc.floatsOverwritten(g.positions() * co) : null;
+        float[][] partial = new float[threads][];
+        workers.run(threads, slot -> {
+            float[] acc = new float[filter + co];   // the filter's gradient, then the bias's
+            boolean first = true;
+            for (int t = slot; t < tiles; t += threads) {
+                DirectConv.filterGrad(x, dy, y, dz, g, co, acc, t * tile, Math.min(tile, g.n() - t * tile), !first);
+                first = false;
+            }
+            partial[slot] = acc;
+        });
+        float[] all = sum(partial);
+        return new float[][] {java.util.Arrays.copyOf(all, filter), java.util.Arrays.copyOfRange(all, filter, filter + co), dz};
     }
 
     /** {y, argmax}: the first maximum in window order wins, as the reference. Images run in parallel. */
