@@ -236,7 +236,7 @@ public final class FastCpuBackend extends ReferenceBackend {
 
     @Override
     public Buffer conv2dBiasRelu(DType dtype, Buffer x, Buffer filter, Buffer bias, Window g, int co) {
-        if (dtype != DType.FLOAT32 || !windows.direct(g, co)) return super.conv2dBiasRelu(dtype, x, filter, bias, g, co);
+        if (dtype != DType.FLOAT32) return super.conv2dBiasRelu(dtype, x, filter, bias, g, co);
         return new CpuBuffer(windows.conv2dBiasRelu(f(x), f(filter), f(bias), g, co));
     }
 

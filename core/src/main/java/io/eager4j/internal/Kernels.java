@@ -11,7 +11,7 @@ import io.eager4j.internal.FastCpuBackend.Layout;
  * and a kernel called once a step reaches C2 only after hundreds of steps: measured per op, they cost
  * ~6 ms a step more over the first 50 steps, and saved ~50 us a step once compiled.
  */
-final class Kernels {
+public final class Kernels {   // public for relu(float), which the windows' fused passes in internal.cpu share
     private Kernels() {}
 
     static void exp(float[] a, float[] r) {
@@ -33,7 +33,7 @@ final class Kernels {
     }
 
     /** One value's relu, the same branch-free form (fused passes use it too). */
-    static float relu(float v) {
+    public static float relu(float v) {
         int b = Float.floatToRawIntBits(v);
         return Float.intBitsToFloat(b & (-b >> 31) & ((b - 0x7f800001) >> 31));
     }

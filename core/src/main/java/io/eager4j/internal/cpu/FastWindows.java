@@ -1,6 +1,7 @@
 package io.eager4j.internal.cpu;
 
 import io.eager4j.internal.Alloc;
+import io.eager4j.internal.Kernels;
 import io.eager4j.internal.Window;
 
 /**
@@ -173,11 +174,28 @@ public final class FastWindows {
         return total;
     }
 
-    /** relu(conv2d(x, f) + bias), the output written once; only where {@link #direct} holds. */
+    /**
+     * relu(conv2d(x, f) + bias): straight from the input where {@link #direct} holds (the output
+     * written once), else each tile's GEMM output gets its bias and ReLU while still in cache. The
+     * same roundings as conv2d then biasRelu.
+     */
     public float[] conv2dBiasRelu(float[] x, float[] f, float[] bias, Window g, int co) {
         float[] y = Alloc.floatsOverwritten(g.positions() * co);
-        int tile = tile(g);
-        workers.run(tiles(g, tile), t -> DirectConv.forward(x, f, bias, g, co, y, t * tile, Math.min(tile, g.n() - t * tile)));
+        int per = g.oh() * g.ow(), k = g.patch(), tile = tile(g);
+        boolean direct = direct(g, co);
+        workers.run(tiles(g, tile), t -> {
+            int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
+            if (direct) {
+                DirectConv.forward(x, f, bias, g, co, y, b0, nb);
+                return;
+            }
+            float[] col = scratch(nb * per * k);
+            patches(x, g, b0, nb, col);
+            gemm.sgemm(false, false, nb * per, co, k, col, 0, k, f, 0, co, y, b0 * per * co, co, false);
+            for (int at = b0 * per * co, end = (b0 + nb) * per * co; at < end; at += co) {
+                for (int j = 0; j < co; j++) y[at + j] = Kernels.relu(y[at + j] + bias[j]);
+            }
+        });
         return y;
     }
 
