@@ -56,8 +56,16 @@ public final class FastWindows {
         return (g.n() + tile - 1) / tile;
     }
 
-    /** Rows (b0 .. b0+nb) x (oy, ox) of patches, columns (ky, kx, c); zeros where the window is in the padding. */
-    static void im2col(float[] x, Window g, int b0, int nb, float[] col) {
+    /** Whether rows of c channels go a vector at a time ({@link VectorPatches}). */
+    private boolean vectorRows(int c) {
+        return vectorLength > 0 && c % vectorLength == 0;
+    }
+
+    /**
+     * Rows (b0 .. b0+nb) x (oy, ox) of patches, columns (ky, kx, c); zeros where the window is in the
+     * padding. With {@code vector}, each tap's channels are copied a vector at a time (the same values).
+     */
+    static void im2col(float[] x, Window g, int b0, int nb, float[] col, boolean vector) {
         int c = g.c(), k = g.patch(), row = 0;
         for (int b = b0; b < b0 + nb; b++) {
             for (int oy = 0; oy < g.oh(); oy++) {
@@ -68,12 +76,17 @@ public final class FastWindows {
                         for (int kx = 0; kx < g.kw(); kx++, at += c) {
                             int ix = ox * g.sw() + kx - g.padLeft();
                             if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) {
-                                for (int ci = 0; ci < c; ci++) col[at + ci] = 0f;
+                                if (vector) VectorPatches.zero(col, at, c);
+                                else for (int ci = 0; ci < c; ci++) col[at + ci] = 0f;
+                                continue;
+                            }
+                            int from = ((b * g.h() + iy) * g.w() + ix) * c;
+                            if (vector) {
+                                VectorPatches.copy(x, from, col, at, c);
                             } else if (c < 16) {   // a call per few floats costs more than the copy (a first layer's c = 1)
-                                int from = ((b * g.h() + iy) * g.w() + ix) * c;
                                 for (int ci = 0; ci < c; ci++) col[at + ci] = x[from + ci];
                             } else {
-                                System.arraycopy(x, ((b * g.h() + iy) * g.w() + ix) * c, col, at, c);
+                                System.arraycopy(x, from, col, at, c);
                             }
                         }
                     }
@@ -82,14 +95,8 @@ public final class FastWindows {
         }
     }
 
-    /** im2col, a vector at a time where the channels allow ({@link VectorPatches}: the same values). */
-    private void patches(float[] x, Window g, int b0, int nb, float[] col) {
-        if (vectorLength > 0 && g.c() % vectorLength == 0) VectorPatches.im2col(x, g, b0, nb, col);
-        else im2col(x, g, b0, nb, col);
-    }
-
     /** The adjoint of im2col: each patch column is added back to the input element it came from. */
-    static void col2im(float[] col, Window g, int b0, int nb, float[] dx) {
+    static void col2im(float[] col, Window g, int b0, int nb, float[] dx, boolean vector) {
         int c = g.c(), k = g.patch(), row = 0;
         for (int b = b0; b < b0 + nb; b++) {
             for (int oy = 0; oy < g.oh(); oy++) {
@@ -101,7 +108,8 @@ public final class FastWindows {
                             int ix = ox * g.sw() + kx - g.padLeft();
                             if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) continue;
                             int to = ((b * g.h() + iy) * g.w() + ix) * c;
-                            for (int ci = 0; ci < c; ci++) dx[to + ci] += col[at + ci];
+                            if (vector) VectorPatches.add(col, at, dx, to, c);
+                            else for (int ci = 0; ci < c; ci++) dx[to + ci] += col[at + ci];
                         }
                     }
                 }
@@ -110,18 +118,36 @@ public final class FastWindows {
     }
 
     public float[] conv2d(float[] x, float[] f, Window g, int co) {
-        float[] y = Alloc.floats(g.positions() * co);
+        return convolve(x, f, null, g, co);
+    }
+
+    /**
+     * relu(conv2d(x, f) + bias): straight from the input where {@link #direct} holds (the output
+     * written once), else each tile's GEMM output gets its bias and ReLU while still in cache. The
+     * same roundings as conv2d then biasRelu.
+     */
+    public float[] conv2dBiasRelu(float[] x, float[] f, float[] bias, Window g, int co) {
+        return convolve(x, f, bias, g, co);
+    }
+
+    /** conv2d, and with {@code bias} its bias and ReLU; every element of the result is written. */
+    private float[] convolve(float[] x, float[] f, float[] bias, Window g, int co) {
+        float[] y = Alloc.floatsOverwritten(g.positions() * co);
         int per = g.oh() * g.ow(), k = g.patch(), tile = tile(g);
         boolean direct = direct(g, co);
         workers.run(tiles(g, tile), t -> {
             int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
             if (direct) {
-                DirectConv.forward(x, f, null, g, co, y, b0, nb);
+                DirectConv.forward(x, f, bias, g, co, y, b0, nb);
                 return;
             }
             float[] col = scratch(nb * per * k);
-            patches(x, g, b0, nb, col);
+            im2col(x, g, b0, nb, col, vectorRows(g.c()));
             gemm.sgemm(false, false, nb * per, co, k, col, 0, k, f, 0, co, y, b0 * per * co, co, false);
+            if (bias == null) return;
+            for (int at = b0 * per * co, end = (b0 + nb) * per * co; at < end; at += co) {
+                for (int j = 0; j < co; j++) y[at + j] = Kernels.relu(y[at + j] + bias[j]);
+            }
         });
         return y;
     }
@@ -134,33 +160,38 @@ public final class FastWindows {
             float[] col = scratch(nb * per * k);
             // dcol = dy · Fᵀ, F stored [k, co]; tiles own disjoint images, so no two write one dx element
             gemm.sgemm(false, true, nb * per, k, co, dy, b0 * per * co, co, f, 0, co, col, 0, k, false);
-            if (vectorLength > 0 && g.c() % vectorLength == 0) VectorPatches.col2im(col, g, b0, nb, dx);
-            else col2im(col, g, b0, nb, dx);
+            col2im(col, g, b0, nb, dx, vectorRows(g.c()));
         });
         return dx;
     }
 
     public float[] conv2dFilterGrad(float[] x, float[] dy, Window g, int co) {
-        int per = g.oh() * g.ow(), k = g.patch(), tile = tile(g), tiles = tiles(g, tile), threads = workers.threads();
-        float[][] partial = new float[threads][];
-        boolean direct = direct(g, co);
-        // one partial sum per thread slot, tiles dealt round-robin: the order of the sums is fixed
-        workers.run(threads, slot -> {
-            float[] df = new float[k * co];
-            boolean first = true;
-            for (int t = slot; t < tiles; t += threads) {
-                int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
-                if (direct) {
-                    DirectConv.filterGrad(x, dy, g, co, df, b0, nb, !first);
-                    first = false;
-                    continue;
-                }
-                float[] col = scratch(nb * per * k);
-                patches(x, g, b0, nb, col);
-                gemm.sgemm(true, false, k, co, nb * per, col, 0, k, dy, b0 * per * co, co, df, 0, co, !first);
-                first = false;
+        int per = g.oh() * g.ow(), k = g.patch();
+        boolean direct = direct(g, co), vector = vectorRows(g.c());
+        return slotSums(g, k * co, (df, b0, nb, accumulate) -> {
+            if (direct) {
+                DirectConv.filterGrad(x, dy, g, co, df, b0, nb, accumulate);
+                return;
             }
-            partial[slot] = df;
+            float[] col = scratch(nb * per * k);
+            im2col(x, g, b0, nb, col, vector);
+            gemm.sgemm(true, false, k, co, nb * per, col, 0, k, dy, b0 * per * co, co, df, 0, co, accumulate);
+        });
+    }
+
+    /** A sum over tiles of images into an array of {@code size}: {@code accumulate} is false for a slot's first tile. */
+    private interface TileSum {
+        void add(float[] sum, int b0, int nb, boolean accumulate);
+    }
+
+    /** One partial sum per thread slot, tiles dealt round-robin, the partials added in slot order: the order of the sums is fixed. */
+    private float[] slotSums(Window g, int size, TileSum body) {
+        int tile = tile(g), tiles = tiles(g, tile), threads = workers.threads();
+        float[][] partial = new float[threads][];
+        workers.run(threads, slot -> {
+            float[] sum = new float[size];
+            for (int t = slot; t < tiles; t += threads) body.add(sum, t * tile, Math.min(tile, g.n() - t * tile), t != slot);
+            partial[slot] = sum;
         });
         return sum(partial);
     }
@@ -175,48 +206,14 @@ public final class FastWindows {
     }
 
     /**
-     * relu(conv2d(x, f) + bias): straight from the input where {@link #direct} holds (the output
-     * written once), else each tile's GEMM output gets its bias and ReLU while still in cache. The
-     * same roundings as conv2d then biasRelu.
-     */
-    public float[] conv2dBiasRelu(float[] x, float[] f, float[] bias, Window g, int co) {
-        float[] y = Alloc.floatsOverwritten(g.positions() * co);
-        int per = g.oh() * g.ow(), k = g.patch(), tile = tile(g);
-        boolean direct = direct(g, co);
-        workers.run(tiles(g, tile), t -> {
-            int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
-            if (direct) {
-                DirectConv.forward(x, f, bias, g, co, y, b0, nb);
-                return;
-            }
-            float[] col = scratch(nb * per * k);
-            patches(x, g, b0, nb, col);
-            gemm.sgemm(false, false, nb * per, co, k, col, 0, k, f, 0, co, y, b0 * per * co, co, false);
-            for (int at = b0 * per * co, end = (b0 + nb) * per * co; at < end; at += co) {
-                for (int j = 0; j < co; j++) y[at + j] = Kernels.relu(y[at + j] + bias[j]);
-            }
-        });
-        return y;
-    }
-
-    /**
      * {filter gradient, bias gradient, dz or null}: conv2dBiasRelu's gradients from dy and its output
      * y, the ReLU's mask applied row by row on the way; only where {@link #direct} holds.
      */
     public float[][] conv2dBiasReluGrad(float[] x, float[] dy, float[] y, Window g, int co, boolean wantDz) {
-        int filter = g.patch() * co, tile = tile(g), tiles = tiles(g, tile), threads = workers.threads();
+        int filter = g.patch() * co;
         float[] dz = wantDz ? Alloc.floatsOverwritten(g.positions() * co) : null;
-        float[][] partial = new float[threads][];
-        workers.run(threads, slot -> {
-            float[] acc = new float[filter + co];   // the filter's gradient, then the bias's
-            boolean first = true;
-            for (int t = slot; t < tiles; t += threads) {
-                DirectConv.filterGrad(x, dy, y, dz, g, co, acc, t * tile, Math.min(tile, g.n() - t * tile), !first);
-                first = false;
-            }
-            partial[slot] = acc;
-        });
-        float[] all = sum(partial);
+        // each slot's sums: the filter's gradient, then the bias's
+        float[] all = slotSums(g, filter + co, (acc, b0, nb, accumulate) -> DirectConv.filterGrad(x, dy, y, dz, g, co, acc, b0, nb, accumulate));
         return new float[][] {java.util.Arrays.copyOf(all, filter), java.util.Arrays.copyOfRange(all, filter, filter + co), dz};
     }
 
@@ -227,7 +224,7 @@ public final class FastWindows {
         int[] arg = Alloc.ints(y.length);
         int threads = workers.threads(), chunk = (g.n() + threads - 1) / threads;
         workers.run(threads, t -> {
-            boolean vector = vectorLength > 0 && c % vectorLength == 0;
+            boolean vector = vectorRows(c);
             for (int p = t * chunk * per, end = Math.min(g.n(), (t + 1) * chunk) * per; p < end; p++) {
                 if (vector) VectorPatches.maxPoolAt(x, g, p, y, arg); else maxPoolAt(x, g, p, y, arg);
             }

@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link FastWindows#im2col} and {@link FastWindows#col2im} for inputs whose channels are a multiple
- * of the vector length (the CNN's conv2: 32), a whole vector per copy or add: the plain loops ran
+ * {@link FastWindows#im2col}'s and {@link FastWindows#col2im}'s taps, and max pooling, for inputs whose
+ * channels are a multiple of the vector length (the CNN's conv2: 32), a whole vector per copy or add: the plain loops ran
  * 32-element trips, too short for C2's vector loops, at ~1 ns an element. The same adds in the same
  * order, so the same bits. Only loaded when {@code jdk.incubator.vector} is present.
  */
@@ -20,49 +20,21 @@ final class VectorPatches {
 
     private VectorPatches() {}
 
-    static void im2col(float[] x, Window g, int b0, int nb, float[] col) {
-        int c = g.c(), k = g.patch(), row = 0;
-        FloatVector zero = FloatVector.zero(S);
-        for (int b = b0; b < b0 + nb; b++) {
-            for (int oy = 0; oy < g.oh(); oy++) {
-                for (int ox = 0; ox < g.ow(); ox++, row++) {
-                    int at = row * k;
-                    for (int ky = 0; ky < g.kh(); ky++) {
-                        int iy = oy * g.sh() + ky - g.padTop();
-                        for (int kx = 0; kx < g.kw(); kx++, at += c) {
-                            int ix = ox * g.sw() + kx - g.padLeft();
-                            if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) {
-                                for (int ci = 0; ci < c; ci += VL) zero.intoArray(col, at + ci);
-                            } else {
-                                int from = ((b * g.h() + iy) * g.w() + ix) * c;
-                                for (int ci = 0; ci < c; ci += VL) FloatVector.fromArray(S, x, from + ci).intoArray(col, at + ci);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+    /** im2col's tap: c channels from x at {@code from} to col at {@code to}. */
+    static void copy(float[] x, int from, float[] col, int to, int c) {
+        for (int ci = 0; ci < c; ci += VL) FloatVector.fromArray(S, x, from + ci).intoArray(col, to + ci);
     }
 
-    static void col2im(float[] col, Window g, int b0, int nb, float[] dx) {
-        int c = g.c(), k = g.patch(), row = 0;
-        for (int b = b0; b < b0 + nb; b++) {
-            for (int oy = 0; oy < g.oh(); oy++) {
-                for (int ox = 0; ox < g.ow(); ox++, row++) {
-                    int at = row * k;
-                    for (int ky = 0; ky < g.kh(); ky++) {
-                        int iy = oy * g.sh() + ky - g.padTop();
-                        for (int kx = 0; kx < g.kw(); kx++, at += c) {
-                            int ix = ox * g.sw() + kx - g.padLeft();
-                            if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) continue;
-                            int to = ((b * g.h() + iy) * g.w() + ix) * c;
-                            for (int ci = 0; ci < c; ci += VL) {
-                                FloatVector.fromArray(S, dx, to + ci).add(FloatVector.fromArray(S, col, at + ci)).intoArray(dx, to + ci);
-                            }
-                        }
-                    }
-                }
-            }
+    /** im2col's tap in the padding. */
+    static void zero(float[] col, int at, int c) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int ci = 0; ci < c; ci += VL) zero.intoArray(col, at + ci);
+    }
+
+    /** col2im's tap: c channels of col at {@code from} added into dx at {@code to}. */
+    static void add(float[] col, int from, float[] dx, int to, int c) {
+        for (int ci = 0; ci < c; ci += VL) {
+            FloatVector.fromArray(S, dx, to + ci).add(FloatVector.fromArray(S, col, from + ci)).intoArray(dx, to + ci);
         }
     }
 
