@@ -25,6 +25,12 @@ final class FusedOps implements io.eager4j.internal.Fused.Ops {
     }
 
     @Override
+    public Tensor conv2dBiasReluMaxPool(Tensor x, Tensor filter, Tensor bias, int[] strides, boolean same, int[] window,
+                                        int[] poolStrides, boolean poolSame) {
+        return Windows.conv2dBiasReluMaxPool(x, filter, bias, strides, same, window, poolStrides, poolSame);
+    }
+
+    @Override
     public Tensor conv2d(Tensor x, Tensor filter, int sh, int sw, boolean same) {
         return Windows.conv2d(x, filter, sh, sw, same);
     }

@@ -41,11 +41,7 @@ final class Windows {
     static Tensor conv2dBiasRelu(Tensor x, Tensor f, Tensor bias, int sh, int sw, boolean same) {
         Window g = convWindow(x, f, sh, sw, same);
         int co = f.shape[3];
-        Elementwise.sameDevice("conv2d", x, bias);
-        if (bias.rank() != 1 || bias.shape[0] != co || bias.dtype != x.dtype) {
-            throw new IllegalArgumentException("conv2d: bias " + Shapes.format(bias.shape) + " " + bias.dtype + " must be ["
-                    + co + "] " + x.dtype + " for filter " + Shapes.format(f.shape));
-        }
+        checkBias(x, f, bias);
         Tensor y = new Tensor(g.outputShape(co), x.dtype, x.device,
                 x.backend().conv2dBiasRelu(x.dtype, x.buffer, f.buffer, bias.buffer, g, co));
         if (!Autograd.active()) return y;
@@ -60,6 +56,44 @@ final class Windows {
             return new Tensor[] {need[0] ? inputGrad(dz, f, g, co) : null,
                     need[1] ? new Tensor(f.shape, f.dtype, f.device, r[0]) : null,
                     need[2] ? new Tensor(bias.shape, bias.dtype, bias.device, r[1]) : null};
+        });
+    }
+
+    private static void checkBias(Tensor x, Tensor f, Tensor bias) {
+        int co = f.shape[3];
+        Elementwise.sameDevice("conv2d", x, bias);
+        if (bias.rank() != 1 || bias.shape[0] != co || bias.dtype != x.dtype) {
+            throw new IllegalArgumentException("conv2d: bias " + Shapes.format(bias.shape) + " " + bias.dtype + " must be ["
+                    + co + "] " + x.dtype + " for filter " + Shapes.format(f.shape));
+        }
+    }
+
+    /**
+     * maxPool2d(relu(conv2d(x, f) + bias)) as one recorded op (a Conv2D with ReLU and the MaxPool2D
+     * after it in a Sequential): a backend need not write the convolution's output, and its backward
+     * is one call. Under a recording tape the backward is the composition, every step differentiable.
+     */
+    static Tensor conv2dBiasReluMaxPool(Tensor x, Tensor f, Tensor bias, int[] strides, boolean same, int[] window,
+                                        int[] poolStrides, boolean poolSame) {
+        Window g = convWindow(x, f, strides[0], strides[1], same);
+        int co = f.shape[3];
+        checkBias(x, f, bias);
+        int[] convShape = g.outputShape(co);
+        Window p = Window.of("maxPool2d", convShape, window[0], window[1], poolStrides[0], poolStrides[1], poolSame);
+        Buffer[] r = x.backend().conv2dBiasReluMaxPool(x.dtype, x.buffer, f.buffer, bias.buffer, g, p, co);
+        Tensor y = new Tensor(p.outputShape(co), x.dtype, x.device, r[0]);
+        if (!Autograd.active()) return y;
+        Tensor where = new Tensor(y.shape, DType.INT32, x.device, r[1]);   // flat index into the convolution's output
+        return Autograd.record("conv2d_bias_relu_max_pool", y, new Tensor[] {x, f, bias}, (dy, need) -> {
+            if (Autograd.recording()) {
+                Tensor dz = maxPoolGrad(Elementwise.reluGrad(dy, y), where, p, convShape);
+                return new Tensor[] {need[0] ? inputGrad(dz, f, g, co) : null, need[1] ? filterGrad(x, dz, g, co) : null,
+                        need[2] ? Elementwise.sumTo(dz, bias) : null};
+            }
+            Buffer[] d = x.backend().conv2dBiasReluMaxPoolGrad(x.dtype, x.buffer, f.buffer, dy.buffer, y.buffer, where.buffer, g, p, co, need[0]);
+            return new Tensor[] {need[0] ? new Tensor(x.shape, x.dtype, x.device, d[2]) : null,
+                    need[1] ? new Tensor(f.shape, f.dtype, f.device, d[0]) : null,
+                    need[2] ? new Tensor(bias.shape, bias.dtype, bias.device, d[1]) : null};
         });
     }
 

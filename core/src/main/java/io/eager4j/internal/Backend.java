@@ -155,6 +155,28 @@ public interface Backend {
         return new Buffer[] {conv2dFilterGrad(dtype, x, dz, g, outChannels), db, dz};
     }
 
+    /**
+     * maxPool2d(conv2dBiasRelu(x, filter, bias), pool), {@code pool} over the convolution's output:
+     * {pooled, int32 flat index into the convolution's output of each window's first maximum}, by
+     * this composition; a backend may never write the convolution's output.
+     */
+    default Buffer[] conv2dBiasReluMaxPool(DType dtype, Buffer x, Buffer filter, Buffer bias, Window g, Window pool, int outChannels) {
+        return maxPool2d(dtype, conv2dBiasRelu(dtype, x, filter, bias, g, outChannels), pool);
+    }
+
+    /**
+     * conv2dBiasReluMaxPool's gradients from dp at its pooled output: {filter gradient, bias gradient,
+     * input gradient or null unless {@code wantDx}}. dz = maxPool2dGrad(reluGrad(dp, pooled), argmax)
+     * (at a window's maximum the pooled value is the ReLU's output there), by this composition.
+     */
+    default Buffer[] conv2dBiasReluMaxPoolGrad(DType dtype, Buffer x, Buffer filter, Buffer dp, Buffer pooled, Buffer argmax,
+                                               Window g, Window pool, int outChannels, boolean wantDx) {
+        Buffer dz = maxPool2dGrad(dtype, reluGrad(dtype, dp, pooled), argmax, pool);
+        Buffer db = reduce(Reduce.SUM, dtype, dz, new int[] {g.positions(), outChannels}, new boolean[] {true, false});
+        return new Buffer[] {conv2dFilterGrad(dtype, x, dz, g, outChannels), db,
+                wantDx ? conv2dInputGrad(dtype, dz, filter, g, outChannels) : null};
+    }
+
     /** The gradient through a relu from its output: g * sign(out), in one pass where a backend can. */
     default Buffer reluGrad(DType dtype, Buffer g, Buffer out) {
         int[] s = {g.size()};

@@ -248,6 +248,28 @@ public final class FastCpuBackend extends ReferenceBackend {
     }
 
     @Override
+    public Buffer[] conv2dBiasReluMaxPool(DType dtype, Buffer x, Buffer filter, Buffer bias, Window g, Window pool, int co) {
+        if (dtype != DType.FLOAT32 || overlaps(pool)) return super.conv2dBiasReluMaxPool(dtype, x, filter, bias, g, pool, co);
+        Object[] r = windows.conv2dBiasReluMaxPool(f(x), f(filter), f(bias), g, pool, co);
+        return new Buffer[] {new CpuBuffer(r[0]), new CpuBuffer(r[1])};
+    }
+
+    @Override
+    public Buffer[] conv2dBiasReluMaxPoolGrad(DType dtype, Buffer x, Buffer filter, Buffer dp, Buffer pooled, Buffer argmax,
+                                              Window g, Window pool, int co, boolean wantDx) {
+        if (dtype != DType.FLOAT32 || overlaps(pool) || wantDx && windows.direct(g, co)) {
+            return super.conv2dBiasReluMaxPoolGrad(dtype, x, filter, dp, pooled, argmax, g, pool, co, wantDx);
+        }
+        float[][] r = windows.conv2dBiasReluMaxPoolGrad(f(x), f(filter), f(dp), f(pooled), ((CpuBuffer) argmax).ints(), g, pool, co, wantDx);
+        return new Buffer[] {new CpuBuffer(r[0]), new CpuBuffer(r[1]), r[2] == null ? null : new CpuBuffer(r[2])};
+    }
+
+    /** Pooling windows that share elements: their gradients add, which the one-pass kernels do not do. */
+    private static boolean overlaps(Window pool) {
+        return pool.sh() < pool.kh() || pool.sw() < pool.kw();
+    }
+
+    @Override
     public Buffer conv2dInputGrad(DType dtype, Buffer dy, Buffer filter, Window g, int co) {
         if (dtype != DType.FLOAT32) return super.conv2dInputGrad(dtype, dy, filter, g, co);
         return new CpuBuffer(windows.conv2dInputGrad(f(dy), f(filter), g, co));
@@ -268,7 +290,7 @@ public final class FastCpuBackend extends ReferenceBackend {
 
     @Override
     public Buffer maxPool2dGrad(DType dtype, Buffer dy, Buffer argmax, Window g) {
-        if (dtype != DType.FLOAT32 || g.sh() < g.kh() || g.sw() < g.kw()) return super.maxPool2dGrad(dtype, dy, argmax, g);
+        if (dtype != DType.FLOAT32 || overlaps(g)) return super.maxPool2dGrad(dtype, dy, argmax, g);
         return new CpuBuffer(windows.maxPoolGrad(f(dy), ((CpuBuffer) argmax).ints(), g));
     }
 

@@ -23,6 +23,10 @@ public final class Fused {
         /** relu(conv2d(x, filter) + bias) as one op: a Conv2D layer with ReLU (see {@link Backend#conv2dBiasRelu}). */
         Tensor conv2dBiasRelu(Tensor x, Tensor filter, Tensor bias, int sh, int sw, boolean same);
 
+        /** maxPool2d(conv2dBiasRelu(...)) as one op: a Conv2D with ReLU and its MaxPool2D (see {@link Backend#conv2dBiasReluMaxPool}). */
+        Tensor conv2dBiasReluMaxPool(Tensor x, Tensor filter, Tensor bias, int[] strides, boolean same, int[] window,
+                                     int[] poolStrides, boolean poolSame);
+
         /** NHWC conv2d with an HWIO filter (see {@link Backend#conv2d}). */
         Tensor conv2d(Tensor x, Tensor filter, int sh, int sw, boolean same);
 

@@ -55,4 +55,14 @@ public final class Conv2D extends Layer {
         }
         return recorded(NN.biasAndActivation(NN.conv2d(x, kernel, strides, padding), bias, activation));
     }
+
+    /**
+     * pool.apply(apply(x)) as one op when this layer's activation is ReLU (see {@link Sequential}):
+     * the convolution's output need not be written; the same values.
+     */
+    Tensor applyPooled(Tensor x, MaxPool2D pool) {
+        if (activation != NN.RELU || LayerSummary.active()) return pool.apply(apply(x));
+        return pool.recorded(Fused.ops().conv2dBiasReluMaxPool(x, kernel, bias, strides, padding == Padding.SAME,
+                pool.window, pool.strides, pool.padding == Padding.SAME));
+    }
 }

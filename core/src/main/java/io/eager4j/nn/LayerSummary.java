@@ -20,6 +20,11 @@ final class LayerSummary {
         if (rows != null) rows.add(new Row(layer, out.shape()));
     }
 
+    /** Whether this thread is running a summary's forward pass (layers then run one by one, each noted). */
+    static boolean active() {
+        return ROWS.get() != null;
+    }
+
     static String of(Layer model, int[] inputShape, DType dtype) {
         Map<String, Layer> paths = model.tree();
         IdentityHashMap<Layer, String> names = new IdentityHashMap<>();

@@ -45,10 +45,19 @@ public final class Sequential extends Layer {
         return new LinkedHashMap<>(layers);
     }
 
+    /** Each layer in turn; a Conv2D with ReLU and the MaxPool2D right after it run as one op, with the same values. */
     @Override
     public Tensor apply(Tensor x) {
         Tensor h = x;
-        for (Layer l : layers.values()) h = l.apply(h);
+        Layer[] ls = layers.values().toArray(new Layer[0]);
+        for (int i = 0; i < ls.length; i++) {
+            if (ls[i] instanceof Conv2D conv && i + 1 < ls.length && ls[i + 1] instanceof MaxPool2D pool) {
+                h = conv.applyPooled(h, pool);
+                i++;
+            } else {
+                h = ls[i].apply(h);
+            }
+        }
         return h;
     }
 }

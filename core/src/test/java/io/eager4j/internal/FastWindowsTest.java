@@ -85,6 +85,36 @@ class FastWindowsTest {
         }
     }
 
+    /**
+     * Convolution, bias, ReLU and a max pool as one op (the convolution's output never written) against
+     * the fast composition, exactly, and the reference's, both ways; pools of 2x2 SAME and 3x3 VALID stride 3.
+     */
+    @Test
+    void pooledConvolutionMatchesTheComposition() {
+        for (int[] c : CASES) for (int[] q : new int[][] {{2, 2, 1}, {3, 3, 0}}) {
+            Window g = window(c);
+            int co = c[9];
+            if (g.oh() < q[0] && q[2] == 0 || g.ow() < q[0] && q[2] == 0) continue;
+            Window pool = Window.of("test", g.outputShape(co), q[0], q[1], q[0], q[1], q[2] == 1);
+            String what = "conv+bias+relu+maxpool " + java.util.Arrays.toString(c) + " pool " + java.util.Arrays.toString(q);
+            CpuBuffer x = new CpuBuffer(values(c[0] * c[1] * c[2] * c[3], 1)), f = new CpuBuffer(values(g.patch() * co, 2));
+            CpuBuffer b = new CpuBuffer(values(co, 6)), dp = new CpuBuffer(values(pool.positions() * co, 3));
+            double tol = 2e-6 * Math.sqrt(g.patch() + g.positions());
+            Buffer[] a = FAST.conv2dBiasReluMaxPool(F32, x, f, b, g, pool, co);
+            Buffer[] composed = FAST.maxPool2d(F32, FAST.conv2dBiasRelu(F32, x, f, b, g, co), pool);
+            near(what + " forward, fast composition", composed[0], a[0], 0);
+            assertArrayEquals(((CpuBuffer) composed[1]).ints(), ((CpuBuffer) a[1]).ints(), what + " argmax");
+            near(what + " forward, reference", REF.conv2dBiasReluMaxPool(F32, x, f, b, g, pool, co)[0], a[0], tol);
+            boolean wantDx = !new io.eager4j.internal.cpu.FastWindows(Gemms.get(), new Workers(1, "test-probe")).direct(g, co);
+            Buffer[] e = REF.conv2dBiasReluMaxPoolGrad(F32, x, f, dp, a[0], a[1], g, pool, co, true);
+            Buffer[] d = FAST.conv2dBiasReluMaxPoolGrad(F32, x, f, dp, a[0], a[1], g, pool, co, wantDx);
+            near(what + " filter grad", e[0], d[0], tol);
+            near(what + " bias grad", e[1], d[1], tol);
+            if (wantDx) near(what + " input grad", e[2], d[2], tol);
+            near(what + " filter grad without dx", d[0], FAST.conv2dBiasReluMaxPoolGrad(F32, x, f, dp, a[0], a[1], g, pool, co, false)[0], 0);
+        }
+    }
+
     @Test
     void shortPatchesTakeTheDirectPath() {
         var windows = new io.eager4j.internal.cpu.FastWindows(Gemms.get(), new Workers(2, "test-direct"));

@@ -112,6 +112,40 @@ class LayerTest {
         assertArrayEquals(plain.apply(x).toFloatArray(), fused.apply(x).toFloatArray());
     }
 
+    /**
+     * A Sequential runs a ReLU Conv2D and the MaxPool2D after it as one op: the layer-by-layer values
+     * forward, the gradients to rounding (the fused filter and bias sums run in another order). The
+     * first pair takes the fast backend's direct path, the second its GEMM tiles.
+     */
+    @Test
+    void aSequentialPoolsItsConvolutionsInOneOpWithTheSameValues() {
+        Rng.setSeed(8);
+        Sequential model = new Sequential(new Conv2D(1, 32, 5, Padding.SAME, NN.RELU), new MaxPool2D(2, Padding.SAME),
+                new Conv2D(32, 64, 3, Padding.SAME, NN.RELU), new MaxPool2D(2, Padding.SAME), new Flatten(), new Dense(3 * 3 * 64, 10));
+        Tensor x = Rng.current().normal(0, 1, 5, 11, 11, 1);
+        List<Variable> vars = List.copyOf(model.namedParameters().values());
+        Tensor[] fused, plain;
+        Tensor yFused, yPlain;
+        try (var tape = new io.eager4j.GradientTape()) {
+            yFused = model.apply(x);
+            fused = tape.gradient(yFused.mul(yFused).sum(), vars.toArray(new Tensor[0]));
+        }
+        try (var tape = new io.eager4j.GradientTape()) {
+            Tensor h = x;
+            for (Layer l : model.layers().values()) h = l.apply(h);
+            yPlain = h;
+            plain = tape.gradient(yPlain.mul(yPlain).sum(), vars.toArray(new Tensor[0]));
+        }
+        assertArrayEquals(yPlain.toFloatArray(), yFused.toFloatArray());
+        for (int i = 0; i < vars.size(); i++) {
+            float[] e = plain[i].toFloatArray(), a = fused[i].toFloatArray();
+            for (int j = 0; j < e.length; j++) {
+                assertEquals(e[j], a[j], 1e-4 * (1 + Math.abs(e[j])), vars.get(i).name() + " gradient element " + j);
+            }
+        }
+        assertTrue(model.summary(11, 11, 1).contains("conv1 (Conv2D)               [None, 11, 11, 32]"), "a summary still lists each layer");
+    }
+
     @Test
     void float64LayersAndEmbeddings() {
         Dense d = new Dense(null, 3, 2, x -> x, Initializers.glorotUniform(), DType.FLOAT64);

@@ -25,15 +25,16 @@ final class DirectConv {
     /**
      * y for images b0 .. b0+nb-1: y[p, o] = sum over the window's taps of x * f; two pixels at a time
      * (four FMA chains). With {@code bias}, y = relu(that + bias), rounded as the separate ops are.
+     * Output element {@code i} of the whole batch goes to {@code y[i - yBase]}.
      */
-    static void forward(float[] x, float[] f, float[] bias, Window g, int co, float[] y, int b0, int nb) {
+    static void forward(float[] x, float[] f, float[] bias, Window g, int co, float[] y, int yBase, int b0, int nb) {
         int c = g.c(), h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw(), sw = g.sw();
         for (int b = b0; b < b0 + nb; b++) {
             for (int oy = 0; oy < g.oh(); oy++) {
                 int iy0 = oy * g.sh() - g.padTop();
                 for (int ox = 0; ox < g.ow(); ox += 2) {
                     boolean two = ox + 1 < g.ow();
-                    int ix0 = ox * sw - g.padLeft(), out = ((b * g.oh() + oy) * g.ow() + ox) * co;
+                    int ix0 = ox * sw - g.padLeft(), out = ((b * g.oh() + oy) * g.ow() + ox) * co - yBase;
                     for (int q = 0; q < co; q += CHANNELS) {
                         FloatVector a0 = FloatVector.zero(S), a1 = a0, b0v = a0, b1v = a0;
                         for (int ky = 0; ky < kh; ky++) {
@@ -84,15 +85,16 @@ final class DirectConv {
      * the row block's partial sums; a block of rows joins the total.
      */
     static void filterGrad(float[] x, float[] dy, Window g, int co, float[] df, int b0, int nb, boolean accumulate) {
-        filterGrad(x, dy, null, null, g, co, df, b0, nb, accumulate);
+        filterGrad(x, dy, 0, null, null, g, co, df, b0, nb, accumulate);
     }
 
     /**
      * With {@code y} (a conv2dBiasRelu's output): the gradient is taken at dz = dy * (y > 0), made row
      * by row, and df holds the bias gradient after the filter's ({@code patch * co} on); each dz row
-     * goes to {@code dzOut} too unless it is null.
+     * goes to {@code dzOut} too unless it is null. Without y, dy's element {@code i} of the whole batch
+     * is read at {@code dy[i - dyBase]}.
      */
-    static void filterGrad(float[] x, float[] dy, float[] y, float[] dzOut, Window g, int co, float[] df, int b0, int nb,
+    static void filterGrad(float[] x, float[] dy, int dyBase, float[] y, float[] dzOut, Window g, int co, float[] df, int b0, int nb,
                            boolean accumulate) {
         int c = g.c(), h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw(), sw = g.sw(), ow = g.ow();
         int filter = g.patch() * co, size = y == null ? filter : filter + co;
@@ -102,7 +104,7 @@ final class DirectConv {
         int rows = 0;
         for (int b = b0; b < b0 + nb; b++) {
             for (int oy = 0; oy < g.oh(); oy++) {
-                int at = (b * g.oh() + oy) * ow * co, dRow = y == null ? at : 0;
+                int at = (b * g.oh() + oy) * ow * co, dRow = y == null ? at - dyBase : 0;
                 if (y != null) reluRow(dy, y, at, dz, part, filter, co, dzOut);
                 for (int ky = 0; ky < kh; ky++) {
                     int iy = oy * g.sh() + ky - g.padTop();

@@ -13,11 +13,12 @@ public final class FastWindows {
     private static final int TILE_FLOATS = 1 << 20;   // 4 MB: 256K and 4M floats measured no better
     private static final int SHORT_PATCH = 32;
 
-    private final Gemm gemm;
-    private final Workers workers;
+    final Gemm gemm;
+    final Workers workers;
     private final int directChannels;   // DirectConv's channel multiple, 0 without the Vector API
     private final int vectorLength;     // VectorPatches' channel multiple, 0 without the Vector API
-    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[0]);
+    private final PooledConv pooled = new PooledConv(this);
+    private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[3][0]);   // per thread: patches, outputs, patch gradients
 
     /** {@code gemm} single-threaded: the tiles are what runs in parallel. */
     public FastWindows(Gemm gemm, Workers workers) {
@@ -35,16 +36,18 @@ public final class FastWindows {
     }
 
     private float[] scratch(int n) {
-        float[] s = scratch.get();
-        if (s.length < n) {
-            s = new float[n];
-            scratch.set(s);
-        }
-        return s;
+        return scratch(0, n);
+    }
+
+    /** This thread's scratch array {@code slot} (0 to 2), at least n long; it grows to the largest size seen. */
+    float[] scratch(int slot, int n) {
+        float[][] s = scratch.get();
+        if (s[slot].length < n) s[slot] = new float[n];
+        return s[slot];
     }
 
     /** Images per tile: whole tiles, a multiple of the threads, each im2col under TILE_FLOATS. */
-    private int tile(Window g) {
+    int tile(Window g) {
         long perImage = (long) g.oh() * g.ow() * g.patch();
         int threads = workers.threads();
         long tiles = Math.max(threads, (g.n() * perImage + TILE_FLOATS - 1) / TILE_FLOATS);
@@ -52,12 +55,12 @@ public final class FastWindows {
         return (int) Math.max(1, (g.n() + tiles - 1) / tiles);
     }
 
-    private int tiles(Window g, int tile) {
+    int tiles(Window g, int tile) {
         return (g.n() + tile - 1) / tile;
     }
 
     /** Whether rows of c channels go a vector at a time ({@link VectorPatches}). */
-    private boolean vectorRows(int c) {
+    boolean vectorRows(int c) {
         return vectorLength > 0 && c % vectorLength == 0;
     }
 
@@ -138,7 +141,7 @@ public final class FastWindows {
         workers.run(tiles(g, tile), t -> {
             int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
             if (direct) {
-                DirectConv.forward(x, f, bias, g, co, y, b0, nb);
+                DirectConv.forward(x, f, bias, g, co, y, 0, b0, nb);
                 return;
             }
             float[] col = scratch(nb * per * k);
@@ -180,12 +183,12 @@ public final class FastWindows {
     }
 
     /** A sum over tiles of images into an array of {@code size}: {@code accumulate} is false for a slot's first tile. */
-    private interface TileSum {
+    interface TileSum {
         void add(float[] sum, int b0, int nb, boolean accumulate);
     }
 
     /** One partial sum per thread slot, tiles dealt round-robin, the partials added in slot order: the order of the sums is fixed. */
-    private float[] slotSums(Window g, int size, TileSum body) {
+    float[] slotSums(Window g, int size, TileSum body) {
         int tile = tile(g), tiles = tiles(g, tile), threads = workers.threads();
         float[][] partial = new float[threads][];
         workers.run(threads, slot -> {
@@ -213,8 +216,19 @@ public final class FastWindows {
         int filter = g.patch() * co;
         float[] dz = wantDz ? Alloc.floatsOverwritten(g.positions() * co) : null;
         // each slot's sums: the filter's gradient, then the bias's
-        float[] all = slotSums(g, filter + co, (acc, b0, nb, accumulate) -> DirectConv.filterGrad(x, dy, y, dz, g, co, acc, b0, nb, accumulate));
+        float[] all = slotSums(g, filter + co, (acc, b0, nb, accumulate) -> DirectConv.filterGrad(x, dy, 0, y, dz, g, co, acc, b0, nb, accumulate));
         return new float[][] {java.util.Arrays.copyOf(all, filter), java.util.Arrays.copyOfRange(all, filter, filter + co), dz};
+    }
+
+    /** {pooled, argmax into the convolution's output} of maxPool2d(conv2dBiasRelu(...)); pooling windows must not overlap. */
+    public Object[] conv2dBiasReluMaxPool(float[] x, float[] f, float[] bias, Window g, Window pool, int co) {
+        return pooled.forward(x, f, bias, g, pool, co);
+    }
+
+    /** Its {filter gradient, bias gradient, input gradient or null}; {@code wantDx} only where {@link #direct} does not hold. */
+    public float[][] conv2dBiasReluMaxPoolGrad(float[] x, float[] f, float[] dp, float[] pooledOut, int[] arg, Window g, Window pool,
+                                               int co, boolean wantDx) {
+        return pooled.backward(x, f, dp, pooledOut, arg, g, pool, co, wantDx);
     }
 
     /** {y, argmax}: the first maximum in window order wins, as the reference. Images run in parallel. */
@@ -226,7 +240,7 @@ public final class FastWindows {
         workers.run(threads, t -> {
             boolean vector = vectorRows(c);
             for (int p = t * chunk * per, end = Math.min(g.n(), (t + 1) * chunk) * per; p < end; p++) {
-                if (vector) VectorPatches.maxPoolAt(x, g, p, y, arg); else maxPoolAt(x, g, p, y, arg);
+                maxPoolAt(x, 0, g, p, y, arg, vector);
             }
         });
         return new Object[] {y, arg};
@@ -262,13 +276,18 @@ public final class FastWindows {
         return dx;
     }
 
-    private static void maxPoolAt(float[] x, Window g, int p, float[] y, int[] arg) {
+    /** Window p of a max pool into y and arg; the batch's input element i is read at x[i - xBase]. */
+    static void maxPoolAt(float[] x, int xBase, Window g, int p, float[] y, int[] arg, boolean vector) {
+        if (vector) {
+            VectorPatches.maxPoolAt(x, xBase, g, p, y, arg);
+            return;
+        }
         int c = g.c();
         int b = p / (g.oh() * g.ow()), oy = p / g.ow() % g.oh(), ox = p % g.ow();
         int y0 = g.top(oy), y1 = g.bottom(oy), x0 = g.left(ox), x1 = g.right(ox);
         int out = p * c, first = ((b * g.h() + y0) * g.w() + x0) * c;
         for (int ci = 0; ci < c; ci++) {
-            y[out + ci] = x[first + ci];
+            y[out + ci] = x[first + ci - xBase];
             arg[out + ci] = first + ci;
         }
         for (int iy = y0; iy < y1; iy++) {
@@ -276,7 +295,7 @@ public final class FastWindows {
                 int in = ((b * g.h() + iy) * g.w() + ix) * c;
                 if (in == first) continue;
                 for (int ci = 0; ci < c; ci++) {
-                    float v = x[in + ci];
+                    float v = x[in + ci - xBase];
                     if (v > y[out + ci]) {
                         y[out + ci] = v;
                         arg[out + ci] = in + ci;

@@ -41,21 +41,22 @@ final class VectorPatches {
     /**
      * {@link FastWindows#maxPool}'s window {@code p}, a vector of channels at a time: a strictly
      * greater value takes the place and its index, so the first maximum wins, as in the scalar loop.
+     * The batch's input element {@code i} is read at {@code x[i - xBase]}; arg holds batch indices.
      */
-    static void maxPoolAt(float[] x, Window g, int p, float[] y, int[] arg) {
+    static void maxPoolAt(float[] x, int xBase, Window g, int p, float[] y, int[] arg) {
         int c = g.c();
         int b = p / (g.oh() * g.ow()), oy = p / g.ow() % g.oh(), ox = p % g.ow();
         int y0 = g.top(oy), y1 = g.bottom(oy), x0 = g.left(ox), x1 = g.right(ox);
         int out = p * c, first = ((b * g.h() + y0) * g.w() + x0) * c;
         IntVector lanes = IntVector.zero(I).addIndex(1);
         for (int ci = 0; ci < c; ci += VL) {
-            FloatVector best = FloatVector.fromArray(S, x, first + ci);
+            FloatVector best = FloatVector.fromArray(S, x, first + ci - xBase);
             IntVector at = lanes.add(first + ci);
             for (int iy = y0; iy < y1; iy++) {
                 for (int ix = x0; ix < x1; ix++) {
                     int in = ((b * g.h() + iy) * g.w() + ix) * c + ci;
                     if (in == first + ci) continue;
-                    FloatVector v = FloatVector.fromArray(S, x, in);
+                    FloatVector v = FloatVector.fromArray(S, x, in - xBase);
                     VectorMask<Float> greater = v.compare(VectorOperators.GT, best);
                     best = best.blend(v, greater);
                     at = at.blend(lanes.add(in), greater.cast(I));
