@@ -93,8 +93,9 @@ public final class Variable extends Tensor {
         return version;
     }
 
-    /** Replaces the value; shape, dtype and device must stay the same. */
+    /** Replaces the value; shape, dtype and device must stay the same. Assigning a variable to itself changes nothing. */
     public void assign(Tensor value) {
+        if (value == this) return;   // an optimizer that updated it in place (see FusedOps.adam) hands it back
         if (!Arrays.equals(value.shape, shape) || value.dtype != dtype || value.device != device) {
             throw new IllegalArgumentException("assign to '" + name + "': expected " + Shapes.format(shape) + " " + dtype
                     + " on " + device + ", got " + Shapes.format(value.shape) + " " + value.dtype + " on " + value.device);
@@ -105,6 +106,14 @@ public final class Variable extends Tensor {
         pinned = false;
         TraceRecorder r = TraceRecorder.current();
         if (r != null) r.assigned(this);
+    }
+
+    /** A new value in storage no other tensor holds (an optimizer's eager step): a later step may write over it. */
+    void assignOwned(Buffer value) {
+        buffer = value;
+        version++;
+        exposed = false;
+        pinned = false;
     }
 
     /** A plain tensor holding the current value. */

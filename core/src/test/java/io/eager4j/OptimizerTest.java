@@ -68,4 +68,37 @@ class OptimizerTest {
         assertEquals(ref, slow.device());
         assertArrayEquals(slow.toFloatArray(), fast.toFloatArray(), 2e-6f);
     }
+
+    /**
+     * Eager Adam writes over a variable's storage and its moments once nothing else holds them, and
+     * never over storage a tensor shares: a value read with value(), the initial tensor, a
+     * checkpoint's read of the moments. The in-place steps give the out-of-place steps' values.
+     */
+    @Test
+    void eagerAdamUpdatesInPlaceOnlyStorageNothingElseHolds() {
+        float[] init = new Rng(6).uniform(-1, 1, 777).toFloatArray();
+        Tensor initial = Tensor.of(init);
+        Variable w = new Variable("w", initial), copy = new Variable("w", Tensor.of(init));
+        Adam a = new Adam(1e-2), b = new Adam(1e-2);
+        java.util.function.Supplier<Tensor> loss = () -> w.mul(w).mul(w).sum();
+        a.minimize(loss);
+        assertArrayEquals(init, initial.toFloatArray(), "the initial tensor is never written");
+        a.minimize(loss);
+        Object storage = w.buffer;
+        a.minimize(loss);
+        assertTrue(storage == w.buffer, "the third step writes over the second's storage");
+        Tensor seen = w.value();
+        float[] seenValues = seen.toFloatArray();
+        java.util.Map<String, Tensor> slots = a.slotTensors(java.util.Map.of("w", w));
+        float[] m = slots.get("w/slot0").toFloatArray(), v = slots.get("w/slot1").toFloatArray();
+        a.minimize(loss);
+        a.minimize(loss);
+        assertArrayEquals(seenValues, seen.toFloatArray(), "a value read with value() keeps its storage");
+        assertArrayEquals(m, slots.get("w/slot0").toFloatArray(), "a checkpoint's first moment is not written over");
+        assertArrayEquals(v, slots.get("w/slot1").toFloatArray(), "a checkpoint's second moment is not written over");
+        AdamW outOfPlace = new AdamW(1e-2, 0);   // var * (1 - 0) is a new tensor each step: never in place
+        for (int i = 0; i < 5; i++) outOfPlace.minimize(() -> copy.mul(copy).mul(copy).sum());
+        assertArrayEquals(copy.toFloatArray(), w.toFloatArray(), "in place or not, the same values");
+        assertEquals(5, w.version(), "each step is one new version");
+    }
 }

@@ -84,6 +84,14 @@ public interface Backend {
      */
     Buffer[] adam(DType dtype, Buffer var, Buffer m, Buffer v, Buffer g, double lrT, double b1, double b2, double eps);
 
+    /**
+     * {@link #adam}, var' written over var where a backend can (the caller passes a var nothing else
+     * holds, and uses only the returned buffers afterwards); by default adam itself.
+     */
+    default Buffer[] adamInPlace(DType dtype, Buffer var, Buffer m, Buffer v, Buffer g, double lrT, double b1, double b2, double eps) {
+        return adam(dtype, var, m, v, g, lrT, b1, b2, eps);
+    }
+
     /** NHWC x [n,h,w,c] convolved with HWIO filter [kh,kw,c,co]: [n,oh,ow,co] (TF's conv2d, cross-correlation). */
     Buffer conv2d(DType dtype, Buffer x, Buffer filter, Window g, int outChannels);
 
