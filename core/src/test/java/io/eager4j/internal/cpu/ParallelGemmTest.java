@@ -35,6 +35,7 @@ class ParallelGemmTest {
                     boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
                     GemmCheck.one(gemm, ta, tb, 129, 150, 784, false, rnd);   // split by rows, ragged last block
                     GemmCheck.one(gemm, ta, tb, 13, 1037, 500, true, rnd);    // too few rows: split by columns
+                    GemmCheck.one(gemm, ta, tb, 40, 97, 301, t % 2 == 1, rnd);   // C over twice as wide as tall: by columns, ragged
                     GemmCheck.strided(gemm, ta, tb, 785, 151, 129, t % 2 == 0, 3, rnd);
                 }
                 GemmCheck.one(gemm, false, false, 7, 13, 129, false, rnd);    // small: not split at all
