@@ -210,8 +210,9 @@ class TracedTest {
         Everything(Optimizer opt) {
             Rng.setSeed(3);
             embed = new Embedding(10, 4);
-            conv = new Sequential(new Conv2D(4, 6, 3, Padding.SAME, NN.RELU), new BatchNorm(6), new MaxPool2D(2),
-                    new Conv2D(6, 5, 2, Padding.VALID), new AvgPool2D(2, Padding.SAME), new Flatten(), new Dropout(0.3));
+            // a ReLU conv and its max pool (one op), batch norm, a ReLU conv alone (another), an average pool
+            conv = new Sequential(new Conv2D(4, 6, 3, Padding.SAME, NN.RELU), new MaxPool2D(2), new BatchNorm(6),
+                    new Conv2D(6, 5, 2, Padding.VALID, NN.RELU), new AvgPool2D(2, Padding.SAME), new Flatten(), new Dropout(0.3));
             head = new Dense(5, 3, Tensor::tanh);
             this.opt = opt;
         }
