@@ -111,7 +111,8 @@ class FastKernelsTest {
     @Test
     void adamMatchesTheReferenceAndOnlyItsMomentsChangeInPlace() {
         Backend fast = FAST;
-        for (int n : new int[] {1, 7, 13, 129, 1031, 4099, 117607}) {   // vectors, a scalar tail, the seed's W0 size
+        // vectors, a scalar tail, the seed's W0 size, and one split over both cores (FastCpuBackend.SPLIT_ADAM)
+        for (int n : new int[] {1, 7, 13, 129, 1031, 4099, 117607, (1 << 20) + 13}) {
             Random r = new Random(n);
             float[] w = new float[n], m = new float[n], v = new float[n], g = new float[n];
             for (int i = 0; i < n; i++) {
@@ -131,6 +132,10 @@ class FastKernelsTest {
             float[][] want = scalarAdam(w, m, v, g, 3e-3, 0.9, 0.999, 1e-8);
             for (int k = 0; k < 3; k++) assertArrayEquals(want[k], floats(a[k]), 0f, "output " + k + ": the scalar float32 formula at " + n + " on " + fast);
             near("adam", w, m, v, g, e, a);
+            CpuBuffer over = buf(w);
+            Buffer[] inPlace = fast.adamInPlace(F32, over, buf(m), buf(v), buf(g), 3e-3, 0.9, 0.999, 1e-8);
+            assertSame(over, inPlace[0], "adamInPlace writes over the variable");
+            assertArrayEquals(want[0], over.floats(), 0f, "in place, the same values at " + n);
             // the first step passes one zero buffer as both moments: it must come back untouched
             CpuBuffer zeros = new CpuBuffer(new float[n]);
             Buffer[] first = fast.adam(F32, buf(w), zeros, zeros, buf(g), 3e-3, 0.9, 0.999, 1e-8);

@@ -305,6 +305,17 @@ public final class FastWindows {
         }
     }
 
+    /** Whether {@link #adam} may be called: the Vector API is present. */
+    public boolean vectorAdam() {
+        return Gemms.vectorApiPresent();
+    }
+
+    /** Kernels.adam over [from, to), with the same bits ({@link VectorAdam}). */
+    public void adam(float[] w, float[] m, float[] v, float[] g, float[] w2, float[] m2, float[] v2, int from, int to,
+                     double lrT, double b1, double b2, double eps) {
+        VectorAdam.step(w, m, v, g, w2, m2, v2, from, to, lrT, b1, b2, eps);
+    }
+
     /** A piece [from, to) of a loop. */
     @FunctionalInterface
     public interface Range {
