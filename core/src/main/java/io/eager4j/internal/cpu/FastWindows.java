@@ -6,7 +6,7 @@ import io.eager4j.internal.Window;
 
 /**
  * Float32 convolution through im2col and the GEMM, and pooling in single passes. The batch is cut
- * into tiles of whole images whose im2col matrix stays small (about 4 MB, in cache, and memory
+ * into tiles of whole images whose im2col matrix stays small (about 2 MB, in cache, and memory
  * bounded whatever the batch); tiles run on the workers, each with its own single-thread GEMM.
  */
 public final class FastWindows {
