@@ -23,6 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The CNN's convolutions on the CPU backend (im2col tiles over both cores), ms per call at its two
  * shapes for a batch of 128: conv1 [128, 28, 28, 1] * [5, 5, 1, 32] and conv2 [128, 14, 14, 32] *
  * [5, 5, 32, 64], SAME. GFLOP/s = 2 * positions * patch * filters / time (conv1 0.161, conv2 2.57 GFLOP).
+ * {@code pooled*}: the layer with its bias, ReLU and 2x2 max pool as the CNN runs it (one op; the
+ * backward with the input gradient for conv2, without for conv1, as in training).
  * <pre>java -jar bench/target/benchmarks.jar ConvBench</pre>
  */
 @State(Scope.Thread)
@@ -35,9 +37,10 @@ public class ConvBench {
     @Param({"conv1", "conv2"})
     String layer;
     Backend cpu;
-    Window g;
+    Window g, pool;
     int co;
-    Buffer x, f, dy;
+    Buffer x, f, dy, bias, dp;
+    Buffer[] pooled;
 
     static Buffer values(int n, long seed) {
         Random r = new Random(seed);
@@ -56,9 +59,17 @@ public class ConvBench {
         x = values(128 * shape[1] * shape[2] * shape[3], 1);
         f = values(g.patch() * co, 2);
         dy = values(g.positions() * co, 3);
+        bias = values(co, 4);
+        pool = Window.of("maxPool2d", g.outputShape(co), 2, 2, 2, 2, true);
+        dp = values(pool.positions() * co, 5);
+        pooled = cpu.conv2dBiasReluMaxPool(DType.FLOAT32, x, f, bias, g, pool, co);
     }
 
     @Benchmark public Buffer forward() { return cpu.conv2d(DType.FLOAT32, x, f, g, co); }
     @Benchmark public Buffer inputGradient() { return cpu.conv2dInputGrad(DType.FLOAT32, dy, f, g, co); }
     @Benchmark public Buffer filterGradient() { return cpu.conv2dFilterGrad(DType.FLOAT32, x, dy, g, co); }
+    @Benchmark public Buffer[] pooledForward() { return cpu.conv2dBiasReluMaxPool(DType.FLOAT32, x, f, bias, g, pool, co); }
+    @Benchmark public Buffer[] pooledBackward() {
+        return cpu.conv2dBiasReluMaxPoolGrad(DType.FLOAT32, x, f, dp, pooled[0], pooled[1], g, pool, co, layer.equals("conv2"));
+    }
 }

@@ -19,7 +19,7 @@ public final class FastCpuBackend extends ReferenceBackend {
      * Variables this large update on both cores, a vector at a time: the CNN's dense1 kernel (3.2M
      * weights), +1.9% to +5.4% on its whole step (CnnWorkload, 3 alternating pairs). Split scalar
      * loops ran 3x slower, and out of place the new arrays cost more than the second core saved
-     * (5.1 against 5.0 ms); the seed's 117,600 weights stay on one core.
+     * (5.1 against 5.0 ms); the seed's 117,600 weights stay on one core (split, its step ran 1-6% slower).
      */
     private static final int SPLIT_ADAM = 1 << 20;
 
