@@ -26,7 +26,8 @@ import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 /**
- * A small CNN (convolution through im2col and cuBLAS, batch norm, max pooling, dropout, dense) trained
+ * A small CNN (convolution through im2col and cuBLAS, batch norm, max pooling, a convolution and its
+ * pool as one op, dropout, dense) trained
  * on gpu:0 eagerly and as a traced step replayed as one CUDA graph: the same losses and parameters,
  * bit for bit.
  */
@@ -34,8 +35,9 @@ class GpuTracedLayersTest {
     static List<Object> train(boolean traced) {
         Rng.setSeed(11);
         try (var scope = GpuSupport.device().use()) {
+            // the second ReLU conv and its max pool run as one op (conv2dBiasReluMaxPool, composed on the GPU)
             Sequential model = new Sequential(new Conv2D(1, 4, 3, Padding.SAME, NN.RELU), new BatchNorm(4), new MaxPool2D(2),
-                    new Flatten(), new Dropout(0.3), new Dense(4 * 4 * 4, 3));
+                    new Conv2D(4, 4, 3, Padding.SAME, NN.RELU), new MaxPool2D(2), new Flatten(), new Dropout(0.3), new Dense(2 * 2 * 4, 3));
             Adam adam = new Adam(0.01);
             BiFunction<Tensor, Tensor, Tensor> step = (x, y) -> adam.minimize(() -> NN.sparseSoftmaxCrossEntropy(model.apply(x), y).mean());
             Traced replay = Traced.of(step);
