@@ -291,7 +291,7 @@ public class Tensor {
     /** The same value, with no gradient flowing back through it. */
     public Tensor stopGradient() { return new Tensor(shape, dtype, device, shareBuffer()); }
 
-    private static Object copyOf(Object array) {
+    static Object copyOf(Object array) {
         return switch (array) {
             case float[] f -> f.clone();
             case double[] d -> d.clone();

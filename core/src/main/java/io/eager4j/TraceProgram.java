@@ -7,6 +7,7 @@ import io.eager4j.TraceRecorder.RngOffset;
 import io.eager4j.internal.Alloc;
 import io.eager4j.internal.Backend;
 import io.eager4j.internal.Buffer;
+import io.eager4j.internal.CpuBuffer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -126,6 +127,7 @@ final class TraceProgram {
     private final TracePlan plan;
     private final Object[] lastWritten;   // per written variable: the array this program last gave it
     private final boolean[] inPlace;      // per written variable: its next value may go over its current one
+    private final boolean[] overwritten;  // per register: an input a call writes over (Adam's moments, on the CPU)
     private final long[] profile;         // -Deager4j.trace.profile=true: nanoseconds per op, printed at exit
     private long replays;
 
@@ -163,6 +165,12 @@ final class TraceProgram {
         this.lastWritten = new Object[written.length];
         this.inPlace = new boolean[written.length];
         for (int j = 0; j < written.length; j++) inPlace[j] = inPlaceSafe(j);
+        this.overwritten = new boolean[sources.length];
+        for (Op op : code) {
+            if (op instanceof Call c && c.method().getName().equals("adam")) {
+                for (int k = 2; k <= 3; k++) if (c.template()[k] instanceof Reg reg) overwritten[reg.index()] = true;
+            }
+        }
         this.profile = Boolean.getBoolean("eager4j.trace.profile") ? new long[code.length] : null;
         if (profile != null) Runtime.getRuntime().addShutdownHook(new Thread(this::printProfile));
     }
@@ -239,7 +247,9 @@ final class TraceProgram {
         for (int r = 0; r < sources.length; r++) {
             switch (sources[r]) {
                 case Integer arg -> regs[r] = args[arg].buffer;
-                case Variable v -> regs[r] = v.buffer;
+                // a moment some tensor shares (a checkpoint read it) is copied first: the backend's Adam writes over it
+                case Variable v -> regs[r] = overwritten[r] && v.exposed && v.buffer instanceof CpuBuffer cb
+                        ? new CpuBuffer(Tensor.copyOf(cb.array())) : v.buffer;
                 case Buffer constant -> regs[r] = constant;
                 case null -> { }
                 default -> throw new IllegalStateException("register source " + sources[r]);

@@ -178,16 +178,20 @@ class TracedTest {
         Traced step = Traced.of(t::step);
         List<float[]> arrays = new ArrayList<>();
         Tensor held = null;
-        float[] heldCopy = null;
+        float[] heldCopy = null, momentCopy = null;
+        Tensor moment = null;
         for (int i = 0; i < 6; i++) {
             step.call(data.get(i));
             arrays.add((float[]) io.eager4j.internal.Alloc.arrayOf(t.w0.buffer));
             if (i == 3) {
                 held = t.w0.value();   // a value somebody keeps: later steps must not write into it
                 heldCopy = held.toFloatArray();
+                moment = t.adam.slotTensors(java.util.Map.of("w0", t.w0)).get("w0/slot0");   // a checkpoint's read of Adam's state
+                momentCopy = moment.toFloatArray();
             }
         }
         assertArrayEquals(heldCopy, held.toFloatArray());
+        assertArrayEquals(momentCopy, moment.toFloatArray(), "a moment read between replays keeps its values");
         for (int i = 2; i < 6; i++) assertTrue(arrays.get(i) == arrays.get(1), "W0 updated in place from the first replay on, step " + i);
         float[] init = new float[20 * 16];
         java.util.Arrays.fill(init, 0.5f);
