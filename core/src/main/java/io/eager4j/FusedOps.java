@@ -26,7 +26,7 @@ final class FusedOps implements io.eager4j.internal.Fused.Ops {
     private static Tensor[] adamAssigned(Tensor var, Variable m, Variable v, Tensor g, double lrT, double b1, double b2, double eps) {
         Backend be = var.backend();
         Buffer mb = owned(m), vb = owned(v);
-        boolean inPlace = var instanceof Variable w && owns(w) && var.buffer != g.buffer;
+        boolean inPlace = var instanceof Variable w && owns(w);
         Buffer[] r = inPlace ? be.adamInPlace(var.dtype, var.buffer, mb, vb, g.buffer, lrT, b1, b2, eps)
                 : be.adam(var.dtype, var.buffer, mb, vb, g.buffer, lrT, b1, b2, eps);
         m.assignOwned(r[1]);
@@ -40,11 +40,9 @@ final class FusedOps implements io.eager4j.internal.Fused.Ops {
         return !s.exposed && !s.pinned;
     }
 
-    /** s's storage where nothing else holds it, else a copy of it (s * 1: every value, -0 and NaN included, kept). */
+    /** s's storage where nothing else holds it, else a copy of it. */
     private static Buffer owned(Variable s) {
-        if (owns(s)) return s.buffer;
-        int[] shape = {s.size()};
-        return s.backend().binary(Backend.Binary.MUL, s.dtype, s.buffer, shape, s.backend().full(s.dtype, 1, 1), new int[0], shape);
+        return owns(s) ? s.buffer : s.copyBuffer();
     }
 
     @Override

@@ -291,7 +291,16 @@ public class Tensor {
     /** The same value, with no gradient flowing back through it. */
     public Tensor stopGradient() { return new Tensor(shape, dtype, device, shareBuffer()); }
 
-    static Object copyOf(Object array) {
+    /** A copy of this tensor's storage, on its device, that nothing else holds. */
+    Buffer copyBuffer() {
+        var graphs = device.rawBackend().graphs();
+        if (graphs == null) return new CpuBuffer(copyOf(((CpuBuffer) buffer).array()));
+        Buffer copy = graphs.like(buffer);
+        graphs.copy(copy, buffer);
+        return copy;
+    }
+
+    private static Object copyOf(Object array) {
         return switch (array) {
             case float[] f -> f.clone();
             case double[] d -> d.clone();
@@ -304,13 +313,7 @@ public class Tensor {
     /** This tensor's storage, for a new tensor that shares it: a variable remembers its value has escaped. */
     Buffer shareBuffer() {
         if (this instanceof Variable v) {
-            if (v.pinned && TraceRecorder.current() == null) {   // the next replay writes there: hand out a copy
-                var graphs = device.rawBackend().graphs();
-                if (graphs == null) return new CpuBuffer(copyOf(((CpuBuffer) buffer).array()));
-                Buffer copy = graphs.like(buffer);
-                graphs.copy(copy, buffer);
-                return copy;
-            }
+            if (v.pinned && TraceRecorder.current() == null) return copyBuffer();   // the next replay writes there: hand out a copy
             v.exposed = true;
         }
         return buffer;

@@ -7,7 +7,6 @@ import io.eager4j.TraceRecorder.RngOffset;
 import io.eager4j.internal.Alloc;
 import io.eager4j.internal.Backend;
 import io.eager4j.internal.Buffer;
-import io.eager4j.internal.CpuBuffer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -127,7 +126,7 @@ final class TraceProgram {
     private final TracePlan plan;
     private final Object[] lastWritten;   // per written variable: the array this program last gave it
     private final boolean[] inPlace;      // per written variable: its next value may go over its current one
-    private final boolean[] overwritten;  // per register: an input a call writes over (Adam's moments, on the CPU)
+    private final boolean[] overwritten;  // per register: an input a call may write over (Adam's moments)
     private final long[] profile;         // -Deager4j.trace.profile=true: nanoseconds per op, printed at exit
     private long replays;
 
@@ -247,9 +246,8 @@ final class TraceProgram {
         for (int r = 0; r < sources.length; r++) {
             switch (sources[r]) {
                 case Integer arg -> regs[r] = args[arg].buffer;
-                // a moment some tensor shares (a checkpoint read it) is copied first: the backend's Adam writes over it
-                case Variable v -> regs[r] = overwritten[r] && v.exposed && v.buffer instanceof CpuBuffer cb
-                        ? new CpuBuffer(Tensor.copyOf(cb.array())) : v.buffer;
+                // a moment some tensor shares (a checkpoint read it) is copied first: Adam may write over it
+                case Variable v -> regs[r] = overwritten[r] && v.exposed ? v.copyBuffer() : v.buffer;
                 case Buffer constant -> regs[r] = constant;
                 case null -> { }
                 default -> throw new IllegalStateException("register source " + sources[r]);

@@ -3,7 +3,9 @@ package io.eager4j.internal;
 import io.eager4j.DType;
 import io.eager4j.internal.cpu.FastWindows;
 import io.eager4j.internal.cpu.Gemm;
+import io.eager4j.internal.cpu.Gemms;
 import io.eager4j.internal.cpu.ParallelGemm;
+import io.eager4j.internal.cpu.VectorAdam;
 import io.eager4j.internal.cpu.Workers;
 import java.util.Arrays;
 
@@ -22,6 +24,7 @@ public final class FastCpuBackend extends ReferenceBackend {
      * (5.1 against 5.0 ms); the seed's 117,600 weights stay on one core (split, its step ran 1-6% slower).
      */
     private static final int SPLIT_ADAM = 1 << 20;
+    private static final boolean VECTOR_API = Gemms.vectorApiPresent();   // VectorAdam loads only with it
 
     /** One thread: {@code gemm} as it is. */
     public FastCpuBackend(Gemm gemm) {
@@ -194,8 +197,8 @@ public final class FastCpuBackend extends ReferenceBackend {
         boolean inPlace = mm != vv && mm != w && vv != w && mm != gg && vv != gg;
         float[] w2 = overVar && inPlace && w != gg ? w : Alloc.floatsOverwritten(w.length);
         float[] m2 = inPlace ? mm : Alloc.floatsOverwritten(w.length), v2 = inPlace ? vv : Alloc.floatsOverwritten(w.length);
-        if (w.length >= SPLIT_ADAM && windows.vectorAdam()) {   // the CNN's dense1 kernel, 3.2M weights
-            windows.parallel(w.length, (from, to) -> windows.adam(w, mm, vv, gg, w2, m2, v2, from, to, lrT, b1, b2, eps));
+        if (w.length >= SPLIT_ADAM && VECTOR_API) {   // the CNN's dense1 kernel, 3.2M weights
+            windows.parallel(w.length, (from, to) -> VectorAdam.step(w, mm, vv, gg, w2, m2, v2, from, to, lrT, b1, b2, eps));
         } else {
             Kernels.adam(w, mm, vv, gg, w2, m2, v2, lrT, b1, b2, eps);
         }

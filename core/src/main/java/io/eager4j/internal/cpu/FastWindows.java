@@ -15,12 +15,12 @@ public final class FastWindows {
     private static final int TILE_FLOATS = 1 << 19;
     private static final int SHORT_PATCH = 32;
 
-    final Gemm gemm;
+    private final Gemm gemm;
     final Workers workers;
     private final int directChannels;   // DirectConv's channel multiple, 0 without the Vector API
     private final int vectorLength;     // VectorPatches' channel multiple, 0 without the Vector API
     private final PooledConv pooled = new PooledConv(this);
-    private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[3][0]);   // per thread: patches, outputs, patch gradients
+    private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[2][0]);   // per thread: patches, outputs
 
     /** {@code gemm} single-threaded: the tiles are what runs in parallel. */
     public FastWindows(Gemm gemm, Workers workers) {
@@ -37,11 +37,7 @@ public final class FastWindows {
         return directChannels > 0 && g.patch() <= SHORT_PATCH && co % directChannels == 0;
     }
 
-    private float[] scratch(int n) {
-        return scratch(0, n);
-    }
-
-    /** This thread's scratch array {@code slot} (0 to 2), at least n long; it grows to the largest size seen. */
+    /** This thread's scratch array {@code slot} (0: patches or their gradients, 1: a tile's outputs), at least n long; it grows to the largest size seen. */
     float[] scratch(int slot, int n) {
         float[][] s = scratch.get();
         if (s[slot].length < n) s[slot] = new float[n];
@@ -138,7 +134,7 @@ public final class FastWindows {
     /** conv2d, and with {@code bias} its bias and ReLU; every element of the result is written. */
     private float[] convolve(float[] x, float[] f, float[] bias, Window g, int co) {
         float[] y = Alloc.floatsOverwritten(g.positions() * co);
-        int per = g.oh() * g.ow(), k = g.patch(), tile = tile(g);
+        int per = g.oh() * g.ow(), tile = tile(g);
         boolean direct = direct(g, co);
         workers.run(tiles(g, tile), t -> {
             int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
@@ -146,41 +142,61 @@ public final class FastWindows {
                 DirectConv.forward(x, f, bias, g, co, y, 0, b0, nb);
                 return;
             }
-            float[] col = scratch(nb * per * k);
-            im2col(x, g, b0, nb, col, vectorRows(g.c()));
-            gemm.sgemm(false, false, nb * per, co, k, col, 0, k, f, 0, co, y, b0 * per * co, co, false);
-            if (bias == null) return;
-            for (int at = b0 * per * co, end = (b0 + nb) * per * co; at < end; at += co) {
-                for (int j = 0; j < co; j++) y[at + j] = Kernels.relu(y[at + j] + bias[j]);
-            }
+            tileForward(x, f, bias, g, co, b0, nb, y, b0 * per * co);
         });
         return y;
     }
 
+    /**
+     * Images b0 .. b0+nb-1 through im2col (scratch slot 0) and the GEMM into y from {@code at}, with
+     * {@code bias} their bias and ReLU while the tile is in cache.
+     */
+    void tileForward(float[] x, float[] f, float[] bias, Window g, int co, int b0, int nb, float[] y, int at) {
+        int rows = nb * g.oh() * g.ow(), k = g.patch();
+        float[] col = scratch(0, rows * k);
+        im2col(x, g, b0, nb, col, vectorRows(g.c()));
+        gemm.sgemm(false, false, rows, co, k, col, 0, k, f, 0, co, y, at, co, false);
+        if (bias == null) return;
+        for (int end = at + rows * co; at < end; at += co) {
+            for (int j = 0; j < co; j++) y[at + j] = Kernels.relu(y[at + j] + bias[j]);
+        }
+    }
+
+    /**
+     * dx for images b0 .. b0+nb-1 from their dy (read from {@code at}): dcol = dy · Fᵀ, F stored [k, co],
+     * in scratch slot 0, then col2im. Tiles own disjoint images, so no two write one dx element.
+     */
+    void tileInputGrad(float[] dy, int at, float[] f, Window g, int co, int b0, int nb, float[] dx) {
+        int rows = nb * g.oh() * g.ow(), k = g.patch();
+        float[] col = scratch(0, rows * k);
+        gemm.sgemm(false, true, rows, k, co, dy, at, co, f, 0, co, col, 0, k, false);
+        col2im(col, g, b0, nb, dx, vectorRows(g.c()));
+    }
+
+    /** df (+)= the filter gradient of images b0 .. b0+nb-1 from their dy (read from {@code at}): im2col (scratch slot 0), then the GEMM. */
+    void tileFilterGrad(float[] x, float[] dy, int at, Window g, int co, int b0, int nb, float[] df, boolean accumulate) {
+        int rows = nb * g.oh() * g.ow(), k = g.patch();
+        float[] col = scratch(0, rows * k);
+        im2col(x, g, b0, nb, col, vectorRows(g.c()));
+        gemm.sgemm(true, false, k, co, rows, col, 0, k, dy, at, co, df, 0, co, accumulate);
+    }
+
     public float[] conv2dInputGrad(float[] dy, float[] f, Window g, int co) {
         float[] dx = Alloc.floats(g.n() * g.h() * g.w() * g.c());
-        int per = g.oh() * g.ow(), k = g.patch(), tile = tile(g);
+        int per = g.oh() * g.ow(), tile = tile(g);
         workers.run(tiles(g, tile), t -> {
             int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
-            float[] col = scratch(nb * per * k);
-            // dcol = dy · Fᵀ, F stored [k, co]; tiles own disjoint images, so no two write one dx element
-            gemm.sgemm(false, true, nb * per, k, co, dy, b0 * per * co, co, f, 0, co, col, 0, k, false);
-            col2im(col, g, b0, nb, dx, vectorRows(g.c()));
+            tileInputGrad(dy, b0 * per * co, f, g, co, b0, nb, dx);
         });
         return dx;
     }
 
     public float[] conv2dFilterGrad(float[] x, float[] dy, Window g, int co) {
-        int per = g.oh() * g.ow(), k = g.patch();
-        boolean direct = direct(g, co), vector = vectorRows(g.c());
-        return slotSums(g, k * co, (df, b0, nb, accumulate) -> {
-            if (direct) {
-                DirectConv.filterGrad(x, dy, g, co, df, b0, nb, accumulate);
-                return;
-            }
-            float[] col = scratch(nb * per * k);
-            im2col(x, g, b0, nb, col, vector);
-            gemm.sgemm(true, false, k, co, nb * per, col, 0, k, dy, b0 * per * co, co, df, 0, co, accumulate);
+        int per = g.oh() * g.ow();
+        boolean direct = direct(g, co);
+        return slotSums(g, g.patch() * co, (df, b0, nb, accumulate) -> {
+            if (direct) DirectConv.filterGrad(x, dy, g, co, df, b0, nb, accumulate);
+            else tileFilterGrad(x, dy, b0 * per * co, g, co, b0, nb, df, accumulate);
         });
     }
 
@@ -305,17 +321,6 @@ public final class FastWindows {
                 }
             }
         }
-    }
-
-    /** Whether {@link #adam} may be called: the Vector API is present. */
-    public boolean vectorAdam() {
-        return Gemms.vectorApiPresent();
-    }
-
-    /** Kernels.adam over [from, to), with the same bits ({@link VectorAdam}). */
-    public void adam(float[] w, float[] m, float[] v, float[] g, float[] w2, float[] m2, float[] v2, int from, int to,
-                     double lrT, double b1, double b2, double eps) {
-        VectorAdam.step(w, m, v, g, w2, m2, v2, from, to, lrT, b1, b2, eps);
     }
 
     /** A piece [from, to) of a loop. */

@@ -1,7 +1,6 @@
 package io.eager4j.internal.cpu;
 
 import io.eager4j.internal.Alloc;
-import io.eager4j.internal.Kernels;
 import io.eager4j.internal.Window;
 import java.util.Arrays;
 
@@ -26,7 +25,7 @@ final class PooledConv {
     Object[] forward(float[] x, float[] f, float[] bias, Window g, Window pool, int co) {
         float[] out = Alloc.floatsOverwritten(pool.positions() * co);
         int[] arg = Alloc.ints(out.length);
-        int per = g.oh() * g.ow(), k = g.patch(), tile = windows.tile(g), pooled = pool.oh() * pool.ow();
+        int per = g.oh() * g.ow(), tile = windows.tile(g), pooled = pool.oh() * pool.ow();
         boolean direct = windows.direct(g, co), vector = windows.vectorRows(co);
         windows.workers.run(windows.tiles(g, tile), t -> {
             int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
@@ -38,12 +37,8 @@ final class PooledConv {
                 }
                 return;
             }
-            float[] col = windows.scratch(0, nb * per * k), y = windows.scratch(1, nb * per * co);
-            FastWindows.im2col(x, g, b0, nb, col, windows.vectorRows(g.c()));
-            windows.gemm.sgemm(false, false, nb * per, co, k, col, 0, k, f, 0, co, y, 0, co, false);
-            for (int at = 0, end = nb * per * co; at < end; at += co) {
-                for (int j = 0; j < co; j++) y[at + j] = Kernels.relu(y[at + j] + bias[j]);
-            }
+            float[] y = windows.scratch(1, nb * per * co);
+            windows.tileForward(x, f, bias, g, co, b0, nb, y, 0);
             for (int p = b0 * pooled; p < (b0 + nb) * pooled; p++) FastWindows.maxPoolAt(y, b0 * per * co, pool, p, out, arg, vector);
         });
         return new Object[] {out, arg};
@@ -71,16 +66,12 @@ final class PooledConv {
                 }
                 return;
             }
-            int rows = nb * per;
-            float[] dz = windows.scratch(1, rows * co), col = windows.scratch(0, rows * k);
-            rebuild(dp, pooledOut, arg, b0 * pooled * co, (b0 + nb) * pooled * co, dz, b0 * per * co, rows * co);
-            biasSums(dz, rows * co, co, acc, filter);
-            FastWindows.im2col(x, g, b0, nb, col, windows.vectorRows(g.c()));
-            windows.gemm.sgemm(true, false, k, co, rows, col, 0, k, dz, 0, co, acc, 0, co, accumulate);
-            if (!wantDx) return;
-            float[] dcol = windows.scratch(2, rows * k);   // dz · Fᵀ; tiles own disjoint images, so no two write one dx element
-            windows.gemm.sgemm(false, true, rows, k, co, dz, 0, co, f, 0, co, dcol, 0, k, false);
-            FastWindows.col2im(dcol, g, b0, nb, dx, windows.vectorRows(g.c()));
+            int size = nb * per * co;
+            float[] dz = windows.scratch(1, size);
+            rebuild(dp, pooledOut, arg, b0 * pooled * co, (b0 + nb) * pooled * co, dz, b0 * per * co, size);
+            biasSums(dz, size, co, acc, filter);
+            windows.tileFilterGrad(x, dz, 0, g, co, b0, nb, acc, accumulate);
+            if (wantDx) windows.tileInputGrad(dz, 0, f, g, co, b0, nb, dx);
         });
         return new float[][] {Arrays.copyOf(all, filter), Arrays.copyOfRange(all, filter, filter + co), dx};
     }

@@ -1,6 +1,7 @@
 package io.eager4j.internal.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -9,33 +10,27 @@ import jdk.incubator.vector.VectorSpecies;
  * split over the cores (C2 vectorizes the scalar loop only over whole arrays; over a range it ran 3x
  * slower). The same operations in the same order as the scalar loop, so the same bits: each product
  * and sum rounded to float, the square root correctly rounded (as the double square root rounded to
- * float is), no fused multiply-adds. Only loaded when {@code jdk.incubator.vector} is present.
+ * float is), no fused multiply-adds. Every vector is masked to the range, so there is no scalar tail
+ * (2-4% slower in isolation than an unmasked loop with one; the CNN's Adam is ~2% of its step).
+ * Only loaded when {@code jdk.incubator.vector} is present.
  */
-final class VectorAdam {
+public final class VectorAdam {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private VectorAdam() {}
 
-    static void step(float[] w, float[] m, float[] v, float[] g, float[] w2, float[] m2, float[] v2, int from, int to,
-                     double lrT, double beta1, double beta2, double epsilon) {
+    public static void step(float[] w, float[] m, float[] v, float[] g, float[] w2, float[] m2, float[] v2, int from, int to,
+                            double lrT, double beta1, double beta2, double epsilon) {
         float b1 = (float) beta1, b2 = (float) beta2, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2);
         float lr = (float) lrT, eps = (float) epsilon;
-        int i = from;
-        for (int end = from + S.loopBound(to - from); i < end; i += S.length()) {
-            FloatVector gi = FloatVector.fromArray(S, g, i);
-            FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(gi.mul(c1));
-            FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(gi.mul(c2).mul(gi));
-            mi.intoArray(m2, i);
-            vi.intoArray(v2, i);
-            FloatVector.fromArray(S, w, i).sub(mi.mul(lr).div(vi.lanewise(VectorOperators.SQRT).add(eps))).intoArray(w2, i);
-        }
-        for (; i < to; i++) {
-            float gi = g[i];
-            float mi = b1 * m[i] + c1 * gi;
-            float vi = b2 * v[i] + c2 * gi * gi;
-            m2[i] = mi;
-            v2[i] = vi;
-            w2[i] = w[i] - lr * mi / ((float) Math.sqrt(vi) + eps);
+        for (int i = from; i < to; i += S.length()) {   // masked, so the last vector reads and writes nothing past to
+            VectorMask<Float> in = S.indexInRange(i, to);
+            FloatVector gi = FloatVector.fromArray(S, g, i, in);
+            FloatVector mi = FloatVector.fromArray(S, m, i, in).mul(b1).add(gi.mul(c1));
+            FloatVector vi = FloatVector.fromArray(S, v, i, in).mul(b2).add(gi.mul(c2).mul(gi));
+            mi.intoArray(m2, i, in);
+            vi.intoArray(v2, i, in);
+            FloatVector.fromArray(S, w, i, in).sub(mi.mul(lr).div(vi.lanewise(VectorOperators.SQRT).add(eps))).intoArray(w2, i, in);
         }
     }
 }
