@@ -3,6 +3,8 @@ package io.eager4j.internal;
 import io.eager4j.internal.Backend.Binary;
 import io.eager4j.internal.Backend.Unary;
 import io.eager4j.internal.FastCpuBackend.Layout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Float32 loops of the CPU backend, written so C2 can vectorize the common layouts. Plain loops on
@@ -175,6 +177,11 @@ public final class Kernels {   // public for relu(float), which the windows' fus
      * One Adam step into w2, m2 and v2; m2 and v2 may be m and v themselves (each element is read
      * before it is written). C2 vectorizes this whole-array loop (0.85 ns/element, as fast as a Vector
      * API kernel ran, and with no slow start); the same loop over a [from, to) range measured 3x slower.
+     * The moments are stored with subnormals flushed to (signed) zero, as TF's CPU kernels, which run with
+     * flush-to-zero, store them: a first moment that decays into the subnormal range sticks there (0.9
+     * times 4 ulps rounds back to 4 ulps), and every later step pays a microcode assist for each vector
+     * that holds one. By step 3000 the seed had 4% of its first moments stuck, and its update ran 1.9
+     * ns/element. The variable is computed from the unflushed moments, so this step's is the same.
      */
     static void adam(float[] w, float[] m, float[] v, float[] g, float[] w2, float[] m2, float[] v2,
             double lrT, double beta1, double beta2, double epsilon) {
@@ -187,6 +194,22 @@ public final class Kernels {   // public for relu(float), which the windows' fus
             m2[i] = mi;
             v2[i] = vi;
             w2[i] = w[i] - lr * mi / ((float) Math.sqrt(vi) + eps);
+        }
+        flushSubnormals(m2);
+        flushSubnormals(v2);
+    }
+
+    /**
+     * Each subnormal in x replaced by a zero of its sign. On the bits, so that no float operation reads a
+     * subnormal, and through a segment, so that C2 vectorizes it (a float comparison in the loop above
+     * kept it scalar: 2.6x slower); ~0.07 ns/element.
+     */
+    static void flushSubnormals(float[] x) {
+        MemorySegment s = MemorySegment.ofArray(x);
+        for (int i = 0; i < x.length; i++) {
+            int b = s.getAtIndex(ValueLayout.JAVA_INT, i);
+            int subnormal = ((b & 0x7f800000) - 1) >> 31;   // all ones when the exponent is zero
+            s.setAtIndex(ValueLayout.JAVA_INT, i, b & ~(subnormal & 0x7fffffff));
         }
     }
 }

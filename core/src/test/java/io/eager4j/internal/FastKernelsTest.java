@@ -10,6 +10,7 @@ import io.eager4j.DType;
 import io.eager4j.internal.Backend.Binary;
 import io.eager4j.internal.Backend.Unary;
 import io.eager4j.internal.cpu.Gemms;
+import io.eager4j.internal.cpu.VectorAdam;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -145,6 +146,46 @@ class FastKernelsTest {
         }
     }
 
+    @Test
+    void adamStoresSubnormalMomentsAsZerosOfTheirSign() {
+        float tiny = 4 * Float.MIN_VALUE;
+        assertEquals(tiny, 0.9f * tiny, "why: a decaying first moment sticks in the subnormal range");
+        int n = 53;   // three vectors and a tail at 16 lanes
+        float[] w = new float[n], m = new float[n], v = new float[n], g = new float[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = (i % 2 == 0 ? 1 : -1) * (0.05f + i * 1e-3f);
+            m[i] = switch (i % 4) {
+                case 0 -> i % 8 == 0 ? tiny : -tiny;          // stuck: flushed
+                case 1 -> -Float.MIN_NORMAL * 1.05f;          // decays below the smallest normal: flushed
+                case 2 -> Float.MIN_NORMAL * 1.2f;            // stays normal (0.9 * 1.2 > 1)
+                default -> 1e-3f * i;
+            };
+            v[i] = i % 3 == 0 ? Float.MIN_VALUE * 7 : 1e-6f * i;
+            g[i] = i % 4 == 3 ? 1e-4f : 0;
+        }
+        float[] w2 = new float[n], m2 = m.clone(), v2 = v.clone();
+        Kernels.adam(w, m, v, g, w2, m2, v2, 1e-3, 0.9, 0.999, 1e-8);
+        for (int i = 0; i < n; i++) {
+            float mi = 0.9f * m[i] + 0.1f * g[i], vi = 0.999f * v[i] + 0.001f * g[i] * g[i];
+            float m0 = Math.copySign(0f, m[i]), v0 = 0f;
+            assertEquals(Float.floatToRawIntBits(i % 4 < 2 ? m0 : mi), Float.floatToRawIntBits(m2[i]), "first moment " + i + ", " + mi);
+            assertEquals(Float.floatToRawIntBits(vi < Float.MIN_NORMAL ? v0 : vi), Float.floatToRawIntBits(v2[i]), "second moment " + i);
+            assertEquals(w[i] - 1e-3f * mi / ((float) Math.sqrt(vi) + 1e-8f), w2[i], 0f, "the variable " + i + ", from the unflushed moments");
+        }
+        float[][] want = scalarAdam(w, m, v, g, 1e-3, 0.9, 0.999, 1e-8), scalar = {w2, m2, v2};
+        float[][] vector = {new float[n], new float[n], new float[n]};
+        VectorAdam.step(w, m, v, g, vector[0], vector[1], vector[2], 0, n, 1e-3, 0.9, 0.999, 1e-8);
+        Buffer[] fast = FAST.adam(F32, buf(w), buf(m), buf(v), buf(g), 1e-3, 0.9, 0.999, 1e-8);
+        for (int k = 0; k < 3; k++) {
+            for (int i = 0; i < n; i++) {
+                int bits = Float.floatToRawIntBits(want[k][i]);
+                assertEquals(bits, Float.floatToRawIntBits(scalar[k][i]), "scalar loop, output " + k + " at " + i);
+                assertEquals(bits, Float.floatToRawIntBits(vector[k][i]), "VectorAdam, output " + k + " at " + i);
+                assertEquals(bits, Float.floatToRawIntBits(floats(fast[k])[i]), "the fast backend, output " + k + " at " + i);
+            }
+        }
+    }
+
     /**
      * Float32 against float64 within 4 ulps of each sum's largest term: w - update cancels when
      * they are close, so the result alone is no measure of the rounding.
@@ -170,8 +211,8 @@ class FastKernelsTest {
             float mi = (float) b1 * m[i] + (float) (1 - b1) * g[i];
             float vi = (float) b2 * v[i] + (float) (1 - b2) * g[i] * g[i];
             r[0][i] = w[i] - (float) lrT * mi / ((float) Math.sqrt(vi) + (float) eps);
-            r[1][i] = mi;
-            r[2][i] = vi;
+            r[1][i] = Math.abs(mi) < Float.MIN_NORMAL ? Math.copySign(0f, mi) : mi;   // stored with subnormals flushed
+            r[2][i] = Math.abs(vi) < Float.MIN_NORMAL ? Math.copySign(0f, vi) : vi;
         }
         return r;
     }
