@@ -21,7 +21,11 @@ public final class FastCpuBackend extends ReferenceBackend {
      * Variables this large update on both cores, a vector at a time: the CNN's dense1 kernel (3.2M
      * weights), +1.9% to +5.4% on its whole step (CnnWorkload, 3 alternating pairs). Split scalar
      * loops ran 3x slower, and out of place the new arrays cost more than the second core saved
-     * (5.1 against 5.0 ms); the seed's 117,600 weights stay on one core (split, its step ran 1-6% slower).
+     * (5.1 against 5.0 ms). The seed's 117,600 weights stay on one core. Split, its step ran 1-6% slower;
+     * split and with the forward product split by depth (so that each core keeps its half of W0, its
+     * gradient and moments in its own L2), a replayed step took 0.60 ms instead of 0.70, but VectorAdam's
+     * slow start (it boxes every vector until C2 compiles it, 0.2-0.3 s even when a warm-up thread calls
+     * it first) cost more than that over 3000 steps.
      */
     private static final int SPLIT_ADAM = 1 << 20;
     private static final boolean VECTOR_API = Gemms.vectorApiPresent();   // VectorAdam loads only with it

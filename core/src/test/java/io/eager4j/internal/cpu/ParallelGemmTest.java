@@ -33,12 +33,35 @@ class ParallelGemmTest {
                 Gemm gemm = new ParallelGemm(VectorGemm.INSTANCE, new Workers(threads, "test-gemm"), blocks);
                 for (int t = 0; t < 4; t++) {
                     boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
-                    GemmCheck.one(gemm, ta, tb, 129, 150, 784, false, rnd);   // split by rows, ragged last block
+                    GemmCheck.one(gemm, ta, tb, 129, 150, 500, false, rnd);   // split by rows, ragged last block
+                    GemmCheck.one(gemm, ta, tb, 129, 150, 784, t % 2 == 1, rnd);   // small C, long depth: by depth (the seed's forward)
+                    GemmCheck.one(gemm, ta, tb, 37, 60, 1031, true, rnd);     // by depth, ragged last block
+                    GemmCheck.strided(gemm, ta, tb, 50, 60, 701, t % 2 == 0, 3, rnd);
                     GemmCheck.one(gemm, ta, tb, 13, 1037, 500, true, rnd);    // too few rows: split by columns
                     GemmCheck.one(gemm, ta, tb, 40, 97, 301, t % 2 == 1, rnd);   // C over twice as wide as tall: by columns, ragged
                     GemmCheck.strided(gemm, ta, tb, 785, 151, 129, t % 2 == 0, 3, rnd);
                 }
                 GemmCheck.one(gemm, false, false, 7, 13, 129, false, rnd);    // small: not split at all
+            }
+        }
+    }
+
+    @Test
+    void aDepthSplitAddsItsBlocksInOrderWhicheverThreadRanThem() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        int m = 64, n = 40, k = 1001, half = 504;   // 2.6M multiply-adds, blocks of whole 8s: [0, 504) and [504, 1001)
+        float[] a = GemmCheck.random(m * k, rnd), b = GemmCheck.random(k * n, rnd), c0 = GemmCheck.random(m * n, rnd);
+        float[] want = c0.clone(), rest = new float[m * n];
+        Gemm inner = VectorGemm.INSTANCE;
+        inner.sgemm(false, false, m, n, half, a, 0, k, b, 0, n, want, 0, n, true);
+        inner.sgemm(false, false, m, n, k - half, a, half, k, b, half * n, n, rest, 0, n, false);
+        for (int i = 0; i < m * n; i++) want[i] += rest[i];
+        Gemm split = new ParallelGemm(inner, new Workers(2, "test-depth"), 1);
+        for (int run = 0; run < 20; run++) {
+            float[] c = c0.clone();
+            split.sgemm(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, true);
+            for (int i = 0; i < m * n; i++) {
+                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(c[i]), "run " + run + ", element " + i);
             }
         }
     }
