@@ -27,6 +27,7 @@ public final class CnnWorkload {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
         boolean trace = args.length > 2 && args[2].equals("trace");
+        if (trace && System.getProperty("eager4j.warmup") == null) System.setProperty("eager4j.warmup", "traced");   // as --trace does
         Device.cpu();
         DataSets mnist = Mnist.readDataSets(null, true);
         Rng.setSeed(seed);

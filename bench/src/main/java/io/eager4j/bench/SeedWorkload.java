@@ -22,6 +22,7 @@ public final class SeedWorkload {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
         boolean trace = args.length > 2 && args[2].equals("trace");
+        if (trace && System.getProperty("eager4j.warmup") == null) System.setProperty("eager4j.warmup", "traced");   // as --trace does
         Device cpu = Device.cpu();   // starts the backend (and its warm-up) before the data loads, as the CLI does
         DataSets mnist = Mnist.readDataSets(null, true);
         long[] stamps = new long[steps + 1];

@@ -118,6 +118,9 @@ final class TrainingFlags {
         if (threads != null) {
             System.setProperty("eager4j.threads", threads.toString());   // before any kernel starts
         }
+        if (trace && System.getProperty("eager4j.warmup") == null) {
+            System.setProperty("eager4j.warmup", "traced");   // before the device opens: its warm-up replays a trace too
+        }
     }
 
     private void validateSpark(CommandLine cl) {

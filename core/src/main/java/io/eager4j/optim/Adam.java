@@ -8,6 +8,9 @@ import io.eager4j.internal.Tracing;
 /**
  * Adam with TF 1.x's update: lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t);
  * m = beta1 * m + (1 - beta1) * g; v = beta2 * v + (1 - beta2) * g^2; var -= lr_t * m / (sqrt(v) + eps).
+ * On the fast CPU backend, float32 moments are stored with subnormals flushed to zero, as TF's CPU
+ * kernels store them (var is computed from the unflushed values): a decaying first moment otherwise
+ * sticks in the subnormal range and slows every later step.
  * <pre>{@code
  * var adam = new Adam(1e-3);
  * Tensor loss = adam.minimize(() -> NN.softmaxCrossEntropy(x.matmul(w).add(b), y).mean());
