@@ -50,7 +50,7 @@ public final class ParallelGemm implements Gemm {
         // rows measured faster even for 128x150 (shared B panel); columns if too few rows, or when C is at
         // least twice as wide as tall: a row block reads all of B, a column block only its share (the
         // CNN's dense1 forward and input gradient, 128x1024x3136 and 128x3136x1024 on 2 cores: 4.3 -> 3.4 ms
-        // and 3.5 -> 2.95 ms on the AVX-512 Xeon; the seed's products all split by rows, as before)
+        // and 3.5 -> 2.95 ms on the AVX-512 Xeon; the seed's weight gradient splits by rows, its forward by depth)
         boolean byRows = m >= 16 && n < 2 * m;
         int extent = byRows ? m : n;
         int align = byRows ? 8 : 16;   // whole micro-kernel tiles per block
