@@ -45,7 +45,6 @@ final class Autograd {
         }
     }
 
-    /** True when some open tape could record an op right now. */
     /** Whether some open tape records now: a backward pass run for a first-order gradient has none. */
     static boolean recording() {
         State s = STATE.get();
@@ -54,6 +53,7 @@ final class Autograd {
         return false;
     }
 
+    /** True when some open tape could record an op right now. */
     static boolean active() {
         State s = STATE.get();
         return s.size > 0 && s.paused == 0;

@@ -127,8 +127,7 @@ final class TraceProgram {
     private final Object[] lastWritten;   // per written variable: the array this program last gave it
     private final boolean[] inPlace;      // per written variable: its next value may go over its current one
     private final boolean[] overwritten;  // per register: an input a call may write over (Adam's moments)
-    private final long[] profile;         // -Deager4j.trace.profile=true: nanoseconds per op, printed at exit
-    private long replays;
+    private final TraceProfile profile;   // null unless -Deager4j.trace.profile=true
 
     TraceProgram(TraceRecorder rec, Tensor[] out) {
         this.name = rec.name;
@@ -170,8 +169,7 @@ final class TraceProgram {
                 for (int k = 2; k <= 3; k++) if (c.template()[k] instanceof Reg reg) overwritten[reg.index()] = true;
             }
         }
-        this.profile = Boolean.getBoolean("eager4j.trace.profile") ? new long[code.length] : null;
-        if (profile != null) Runtime.getRuntime().addShutdownHook(new Thread(this::printProfile));
+        this.profile = TraceProfile.of(name, listing());
     }
 
     /** Keeps host steps and the calls whose results are needed, walking back from what escapes. */
@@ -261,10 +259,10 @@ final class TraceProgram {
                 Alloc.plan(plan.arrays(i));
                 long t0 = profile == null ? 0 : System.nanoTime();
                 code[i].run(regs, base);
-                if (profile != null) profile[i] += System.nanoTime() - t0;
+                if (profile != null) profile.add(i, System.nanoTime() - t0);
                 plan.after(i);
             }
-            replays++;
+            if (profile != null) profile.replayed();
         } finally {
             Alloc.exit();
         }
@@ -375,17 +373,6 @@ final class TraceProgram {
     private boolean heldByResult(Object array, Buffer[] regs) {
         for (Result r : results) if (r != null && Alloc.arrayOf(regs[r.register()]) == array) return true;
         return false;
-    }
-
-    private void printProfile() {
-        String[] ops = listing().split("\n");
-        long total = 0;
-        StringBuilder s = new StringBuilder("eager4j: trace '" + name + "', " + replays + " replays, us per replay:\n");
-        for (int i = 0; i < code.length; i++) {
-            total += profile[i];
-            s.append(String.format("%9.1f  %s%n", profile[i] / 1e3 / Math.max(1, replays), ops[i]));
-        }
-        System.err.print(s.append(String.format("%9.1f  in all%n", total / 1e3 / Math.max(1, replays))));
     }
 
     /** The ops in order, one per line, for logs and tests. */

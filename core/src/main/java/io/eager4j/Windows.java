@@ -47,9 +47,7 @@ final class Windows {
         if (!Autograd.active()) return y;
         return Autograd.record("conv2d_bias_relu", y, new Tensor[] {x, f, bias}, (dy, need) -> {
             if (Autograd.recording()) {   // an outer tape takes these steps: each one differentiable
-                Tensor dz = Elementwise.reluGrad(dy, y);
-                return new Tensor[] {need[0] ? inputGrad(dz, f, g, co) : null, need[1] ? filterGrad(x, dz, g, co) : null,
-                        need[2] ? Elementwise.sumTo(dz, bias) : null};
+                return composedGrads(x, f, bias, Elementwise.reluGrad(dy, y), g, co, need);
             }
             Buffer[] r = x.backend().conv2dBiasReluGrad(x.dtype, x.buffer, dy.buffer, y.buffer, g, co, need[0]);
             Tensor dz = need[0] ? new Tensor(y.shape, y.dtype, y.device, r[2]) : null;
@@ -57,6 +55,12 @@ final class Windows {
                     need[1] ? new Tensor(f.shape, f.dtype, f.device, r[0]) : null,
                     need[2] ? new Tensor(bias.shape, bias.dtype, bias.device, r[1]) : null};
         });
+    }
+
+    /** The gradients of conv2d(x, f) + bias from dz at its output, as differentiable ops (for a tape that records them). */
+    private static Tensor[] composedGrads(Tensor x, Tensor f, Tensor bias, Tensor dz, Window g, int co, boolean[] need) {
+        return new Tensor[] {need[0] ? inputGrad(dz, f, g, co) : null, need[1] ? filterGrad(x, dz, g, co) : null,
+                need[2] ? Elementwise.sumTo(dz, bias) : null};
     }
 
     private static void checkBias(Tensor x, Tensor f, Tensor bias) {
@@ -86,9 +90,7 @@ final class Windows {
         Tensor where = new Tensor(y.shape, DType.INT32, x.device, r[1]);   // flat index into the convolution's output
         return Autograd.record("conv2d_bias_relu_max_pool", y, new Tensor[] {x, f, bias}, (dy, need) -> {
             if (Autograd.recording()) {
-                Tensor dz = maxPoolGrad(Elementwise.reluGrad(dy, y), where, p, convShape);
-                return new Tensor[] {need[0] ? inputGrad(dz, f, g, co) : null, need[1] ? filterGrad(x, dz, g, co) : null,
-                        need[2] ? Elementwise.sumTo(dz, bias) : null};
+                return composedGrads(x, f, bias, maxPoolGrad(Elementwise.reluGrad(dy, y), where, p, convShape), g, co, need);
             }
             Buffer[] d = x.backend().conv2dBiasReluMaxPoolGrad(x.dtype, x.buffer, f.buffer, dy.buffer, y.buffer, where.buffer, g, p, co, need[0]);
             return new Tensor[] {need[0] ? new Tensor(x.shape, x.dtype, x.device, d[2]) : null,

@@ -159,8 +159,7 @@ public interface Backend {
      */
     default Buffer[] conv2dBiasReluGrad(DType dtype, Buffer x, Buffer dy, Buffer y, Window g, int outChannels, boolean wantDz) {
         Buffer dz = reluGrad(dtype, dy, y);
-        Buffer db = reduce(Reduce.SUM, dtype, dz, new int[] {g.positions(), outChannels}, new boolean[] {true, false});
-        return new Buffer[] {conv2dFilterGrad(dtype, x, dz, g, outChannels), db, dz};
+        return filterAndBiasGrads(dtype, x, dz, g, outChannels, dz);
     }
 
     /**
@@ -180,9 +179,13 @@ public interface Backend {
     default Buffer[] conv2dBiasReluMaxPoolGrad(DType dtype, Buffer x, Buffer filter, Buffer dp, Buffer pooled, Buffer argmax,
                                                Window g, Window pool, int outChannels, boolean wantDx) {
         Buffer dz = maxPool2dGrad(dtype, reluGrad(dtype, dp, pooled), argmax, pool);
+        return filterAndBiasGrads(dtype, x, dz, g, outChannels, wantDx ? conv2dInputGrad(dtype, dz, filter, g, outChannels) : null);
+    }
+
+    /** {filter gradient, bias gradient, {@code third}} of a convolution layer from dz at its output. */
+    private Buffer[] filterAndBiasGrads(DType dtype, Buffer x, Buffer dz, Window g, int outChannels, Buffer third) {
         Buffer db = reduce(Reduce.SUM, dtype, dz, new int[] {g.positions(), outChannels}, new boolean[] {true, false});
-        return new Buffer[] {conv2dFilterGrad(dtype, x, dz, g, outChannels), db,
-                wantDx ? conv2dInputGrad(dtype, dz, filter, g, outChannels) : null};
+        return new Buffer[] {conv2dFilterGrad(dtype, x, dz, g, outChannels), db, third};
     }
 
     /** The gradient through a relu from its output: g * sign(out), in one pass where a backend can. */

@@ -235,7 +235,12 @@ public final class FastWindows {
         float[] dz = wantDz ? Alloc.floatsOverwritten(g.positions() * co) : null;
         // each slot's sums: the filter's gradient, then the bias's
         float[] all = slotSums(g, filter + co, (acc, b0, nb, accumulate) -> DirectConv.filterGrad(x, dy, 0, y, dz, g, co, acc, b0, nb, accumulate));
-        return new float[][] {java.util.Arrays.copyOf(all, filter), java.util.Arrays.copyOfRange(all, filter, filter + co), dz};
+        return filterAndBias(all, filter, dz);
+    }
+
+    /** {filter gradient, bias gradient, {@code third}} from sums that hold the filter's {@code filter} elements, then the bias's. */
+    static float[][] filterAndBias(float[] sums, int filter, float[] third) {
+        return new float[][] {java.util.Arrays.copyOf(sums, filter), java.util.Arrays.copyOfRange(sums, filter, sums.length), third};
     }
 
     /** {pooled, argmax into the convolution's output} of maxPool2d(conv2dBiasRelu(...)); pooling windows must not overlap. */

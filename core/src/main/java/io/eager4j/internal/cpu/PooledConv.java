@@ -73,7 +73,7 @@ final class PooledConv {
             windows.tileFilterGrad(x, dz, 0, g, co, b0, nb, acc, accumulate);
             if (wantDx) windows.tileInputGrad(dz, 0, f, g, co, b0, nb, dx);
         });
-        return new float[][] {Arrays.copyOf(all, filter), Arrays.copyOfRange(all, filter, filter + co), dx};
+        return FastWindows.filterAndBias(all, filter, dx);
     }
 
     /** dz[0, size) for the images whose pooled elements are [from, to): zeros, and each dp times the mask at its maximum. */
