@@ -3,9 +3,7 @@ package io.eager4j.internal;
 import io.eager4j.DType;
 import io.eager4j.internal.cpu.FastWindows;
 import io.eager4j.internal.cpu.Gemm;
-import io.eager4j.internal.cpu.Gemms;
 import io.eager4j.internal.cpu.ParallelGemm;
-import io.eager4j.internal.cpu.VectorAdam;
 import io.eager4j.internal.cpu.Workers;
 import java.util.Arrays;
 
@@ -17,18 +15,17 @@ import java.util.Arrays;
 public final class FastCpuBackend extends ReferenceBackend {
     private final Gemm gemm;
     private final FastWindows windows;
+    private final Workers workers;
     /**
-     * Variables this large update on both cores, a vector at a time: the CNN's dense1 kernel (3.2M
-     * weights), +1.9% to +5.4% on its whole step (CnnWorkload, 3 alternating pairs). Split scalar
-     * loops ran 3x slower, and out of place the new arrays cost more than the second core saved
-     * (5.1 against 5.0 ms). The seed's 117,600 weights stay on one core. Split, its step ran 1-6% slower;
-     * split and with the forward product split by depth (so that each core keeps its half of W0, its
-     * gradient and moments in its own L2), a replayed step took 0.60 ms instead of 0.70, but VectorAdam's
-     * slow start (it boxes every vector until C2 compiles it, 0.2-0.3 s even when a warm-up thread calls
-     * it first) cost more than that over 3000 steps.
+     * Variables this large update on all cores, each its own range: the seed's W0 (117,600 weights) and
+     * the CNN's dense1 kernel (3.2M). Adam is bound by its divisions and square roots, and the seed's
+     * ranges are the halves of W0 that each core's share of the weight gradient wrote and its share of the
+     * forward (split by depth) reads, so they stay in that core's L2 (Workers runs block 0 on the caller
+     * and the last on a helper). Seed, 3 alternating pairs: update 91 -> 48 us; replayed step 0.60 ->
+     * 0.54 ms, 3000 steps 1.99 -> 1.79 s (--trace) and 2.10 -> 1.93 s (eager). The CNN: as fast as the
+     * Vector API kernel it replaces, which boxed every vector until C2 compiled it.
      */
-    private static final int SPLIT_ADAM = 1 << 20;
-    private static final boolean VECTOR_API = Gemms.vectorApiPresent();   // VectorAdam loads only with it
+    private static final int SPLIT_ADAM = 1 << 16;
 
     /** One thread: {@code gemm} as it is. */
     public FastCpuBackend(Gemm gemm) {
@@ -39,6 +36,7 @@ public final class FastCpuBackend extends ReferenceBackend {
     public FastCpuBackend(Gemm gemm, Workers workers) {
         this.gemm = ParallelGemm.of(gemm, workers);
         this.windows = new FastWindows(gemm, workers);
+        this.workers = workers;
     }
 
     @Override
@@ -201,10 +199,14 @@ public final class FastCpuBackend extends ReferenceBackend {
         boolean inPlace = mm != vv && mm != w && vv != w && mm != gg && vv != gg;
         float[] w2 = overVar && inPlace && w != gg ? w : Alloc.floatsOverwritten(w.length);
         float[] m2 = inPlace ? mm : Alloc.floatsOverwritten(w.length), v2 = inPlace ? vv : Alloc.floatsOverwritten(w.length);
-        if (w.length >= SPLIT_ADAM && VECTOR_API) {   // the CNN's dense1 kernel, 3.2M weights
-            windows.parallel(w.length, (from, to) -> VectorAdam.step(w, mm, vv, gg, w2, m2, v2, from, to, lrT, b1, b2, eps));
-        } else {
+        if (!inPlace) {
             Kernels.adam(w, mm, vv, gg, w2, m2, v2, lrT, b1, b2, eps);
+        } else if (w.length >= SPLIT_ADAM && workers.threads() > 1) {
+            int threads = workers.threads(), size = ((w.length + threads - 1) / threads + 15) & ~15;   // whole vectors
+            workers.run((w.length + size - 1) / size,
+                    t -> Kernels.adamInPlace(w, mm, vv, gg, w2, t * size, Math.min(w.length, (t + 1) * size), lrT, b1, b2, eps));
+        } else {
+            Kernels.adamInPlace(w, mm, vv, gg, w2, 0, w.length, lrT, b1, b2, eps);
         }
         return new Buffer[] {w2 == w ? var : new CpuBuffer(w2), inPlace ? m : new CpuBuffer(m2), inPlace ? v : new CpuBuffer(v2)};
     }

@@ -10,7 +10,7 @@ import io.eager4j.DType;
 import io.eager4j.internal.Backend.Binary;
 import io.eager4j.internal.Backend.Unary;
 import io.eager4j.internal.cpu.Gemms;
-import io.eager4j.internal.cpu.VectorAdam;
+import io.eager4j.internal.cpu.Workers;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -111,38 +111,42 @@ class FastKernelsTest {
 
     @Test
     void adamMatchesTheReferenceAndOnlyItsMomentsChangeInPlace() {
-        Backend fast = FAST;
-        // vectors, a scalar tail, the seed's W0 size, and one split over both cores (FastCpuBackend.SPLIT_ADAM)
-        for (int n : new int[] {1, 7, 13, 129, 1031, 4099, 117607, (1 << 20) + 13}) {
-            Random r = new Random(n);
-            float[] w = new float[n], m = new float[n], v = new float[n], g = new float[n];
-            for (int i = 0; i < n; i++) {
-                w[i] = r.nextFloat() * 2 - 1;
-                m[i] = (r.nextFloat() - 0.5f) * 1e-2f;
-                v[i] = r.nextFloat() * 1e-4f;
-                g[i] = (float) ((r.nextFloat() - 0.5) * Math.exp(r.nextGaussian() * 3));
+        // vectors, a scalar tail, and from 65,536 (FastCpuBackend.SPLIT_ADAM) ranges on every thread of
+        // 2 and 3: the seed's W0 size, odd, and ranges of uneven length
+        Backend two = new FastCpuBackend(Gemms.get(), new Workers(2, "test-adam2"));
+        Backend three = new FastCpuBackend(Gemms.get(), new Workers(3, "test-adam3"));
+        for (Backend fast : new Backend[] {FAST, two, three}) {
+            for (int n : new int[] {1, 7, 13, 129, 1031, 4099, 65536, 117607, (1 << 20) + 13}) {
+                Random r = new Random(n);
+                float[] w = new float[n], m = new float[n], v = new float[n], g = new float[n];
+                for (int i = 0; i < n; i++) {
+                    w[i] = r.nextFloat() * 2 - 1;
+                    m[i] = (r.nextFloat() - 0.5f) * 1e-2f;
+                    v[i] = r.nextFloat() * 1e-4f;
+                    g[i] = (float) ((r.nextFloat() - 0.5) * Math.exp(r.nextGaussian() * 3));
+                }
+                Buffer[] e = REF.adam(F32, buf(w), buf(m), buf(v), buf(g), 3e-3, 0.9, 0.999, 1e-8);
+                CpuBuffer wb = buf(w), mb = buf(m), vb = buf(v), gb = buf(g);
+                Buffer[] a = fast.adam(F32, wb, mb, vb, gb, 3e-3, 0.9, 0.999, 1e-8);
+                assertArrayEquals(w, wb.floats(), 0f, "the variable is never modified");
+                assertArrayEquals(g, gb.floats(), 0f);
+                assertNotSame(wb, a[0]);
+                assertSame(mb, a[1], "distinct moments are updated in place");
+                assertSame(vb, a[2]);
+                float[][] want = scalarAdam(w, m, v, g, 3e-3, 0.9, 0.999, 1e-8);
+                for (int k = 0; k < 3; k++) assertArrayEquals(want[k], floats(a[k]), 0f, "output " + k + ": the scalar float32 formula at " + n + " on " + fast);
+                near("adam", w, m, v, g, e, a);
+                CpuBuffer over = buf(w);
+                Buffer[] inPlace = fast.adamInPlace(F32, over, buf(m), buf(v), buf(g), 3e-3, 0.9, 0.999, 1e-8);
+                assertSame(over, inPlace[0], "adamInPlace writes over the variable");
+                assertArrayEquals(want[0], over.floats(), 0f, "in place, the same values at " + n);
+                // the first step passes one zero buffer as both moments: it must come back untouched
+                CpuBuffer zeros = new CpuBuffer(new float[n]);
+                Buffer[] first = fast.adam(F32, buf(w), zeros, zeros, buf(g), 3e-3, 0.9, 0.999, 1e-8);
+                assertArrayEquals(new float[n], zeros.floats(), 0f);
+                Buffer[] firstRef = REF.adam(F32, buf(w), buf(new float[n]), buf(new float[n]), buf(g), 3e-3, 0.9, 0.999, 1e-8);
+                near("first adam step", w, new float[n], new float[n], g, firstRef, first);
             }
-            Buffer[] e = REF.adam(F32, buf(w), buf(m), buf(v), buf(g), 3e-3, 0.9, 0.999, 1e-8);
-            CpuBuffer wb = buf(w), mb = buf(m), vb = buf(v), gb = buf(g);
-            Buffer[] a = fast.adam(F32, wb, mb, vb, gb, 3e-3, 0.9, 0.999, 1e-8);
-            assertArrayEquals(w, wb.floats(), 0f, "the variable is never modified");
-            assertArrayEquals(g, gb.floats(), 0f);
-            assertNotSame(wb, a[0]);
-            assertSame(mb, a[1], "distinct moments are updated in place");
-            assertSame(vb, a[2]);
-            float[][] want = scalarAdam(w, m, v, g, 3e-3, 0.9, 0.999, 1e-8);
-            for (int k = 0; k < 3; k++) assertArrayEquals(want[k], floats(a[k]), 0f, "output " + k + ": the scalar float32 formula at " + n + " on " + fast);
-            near("adam", w, m, v, g, e, a);
-            CpuBuffer over = buf(w);
-            Buffer[] inPlace = fast.adamInPlace(F32, over, buf(m), buf(v), buf(g), 3e-3, 0.9, 0.999, 1e-8);
-            assertSame(over, inPlace[0], "adamInPlace writes over the variable");
-            assertArrayEquals(want[0], over.floats(), 0f, "in place, the same values at " + n);
-            // the first step passes one zero buffer as both moments: it must come back untouched
-            CpuBuffer zeros = new CpuBuffer(new float[n]);
-            Buffer[] first = fast.adam(F32, buf(w), zeros, zeros, buf(g), 3e-3, 0.9, 0.999, 1e-8);
-            assertArrayEquals(new float[n], zeros.floats(), 0f);
-            Buffer[] firstRef = REF.adam(F32, buf(w), buf(new float[n]), buf(new float[n]), buf(g), 3e-3, 0.9, 0.999, 1e-8);
-            near("first adam step", w, new float[n], new float[n], g, firstRef, first);
         }
     }
 
@@ -173,14 +177,15 @@ class FastKernelsTest {
             assertEquals(w[i] - 1e-3f * mi / ((float) Math.sqrt(vi) + 1e-8f), w2[i], 0f, "the variable " + i + ", from the unflushed moments");
         }
         float[][] want = scalarAdam(w, m, v, g, 1e-3, 0.9, 0.999, 1e-8), scalar = {w2, m2, v2};
-        float[][] vector = {new float[n], new float[n], new float[n]};
-        VectorAdam.step(w, m, v, g, vector[0], vector[1], vector[2], 0, n, 1e-3, 0.9, 0.999, 1e-8);
+        float[][] ranges = {new float[n], m.clone(), v.clone()};   // in place, in two ranges that split a vector
+        Kernels.adamInPlace(w, ranges[1], ranges[2], g, ranges[0], 0, 21, 1e-3, 0.9, 0.999, 1e-8);
+        Kernels.adamInPlace(w, ranges[1], ranges[2], g, ranges[0], 21, n, 1e-3, 0.9, 0.999, 1e-8);
         Buffer[] fast = FAST.adam(F32, buf(w), buf(m), buf(v), buf(g), 1e-3, 0.9, 0.999, 1e-8);
         for (int k = 0; k < 3; k++) {
             for (int i = 0; i < n; i++) {
                 int bits = Float.floatToRawIntBits(want[k][i]);
                 assertEquals(bits, Float.floatToRawIntBits(scalar[k][i]), "scalar loop, output " + k + " at " + i);
-                assertEquals(bits, Float.floatToRawIntBits(vector[k][i]), "VectorAdam, output " + k + " at " + i);
+                assertEquals(bits, Float.floatToRawIntBits(ranges[k][i]), "in place over ranges, output " + k + " at " + i);
                 assertEquals(bits, Float.floatToRawIntBits(floats(fast[k])[i]), "the fast backend, output " + k + " at " + i);
             }
         }

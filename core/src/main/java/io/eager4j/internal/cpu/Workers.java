@@ -1,6 +1,7 @@
 package io.eager4j.internal.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
@@ -44,7 +45,7 @@ public final class Workers {
         Job j = new Job(count, body, Thread.currentThread());
         job = j;
         for (Thread h : helpers) LockSupport.unpark(h);
-        while (j.runOne()) { }
+        while (j.runOne(true)) { }
         long start = System.nanoTime();
         while (j.done.get() < count) {   // only blocks a helper is running right now
             if (System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
@@ -66,7 +67,7 @@ public final class Workers {
                 continue;
             }
             last = j;
-            while (j.runOne()) { }
+            while (j.runOne(false)) { }
             idleSince = System.nanoTime();
         }
     }
@@ -75,19 +76,34 @@ public final class Workers {
         final int count;
         final IntConsumer body;
         final Thread owner;
-        final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        /** The unclaimed blocks [front, back), packed as back << 32 | front. */
+        final AtomicLong unclaimed;
+        final AtomicInteger done = new AtomicInteger();
         volatile Throwable failure;
 
         Job(int count, IntConsumer body, Thread owner) {
             this.count = count;
             this.body = body;
             this.owner = owner;
+            this.unclaimed = new AtomicLong((long) count << 32);
         }
 
-        /** Claims and runs one block; false when none is left to claim. */
-        boolean runOne() {
-            int i = next.getAndIncrement();
-            if (i >= count) return false;
+        /**
+         * Claims and runs one block; false when none is left to claim. The caller claims from the front,
+         * helpers from the back, so with both running the same thread runs the same block of every split:
+         * the seed's weight half that one core's share of the weight gradient wrote, its Adam update reads
+         * and its share of the next forward reads stays in that core's L2.
+         */
+        boolean runOne(boolean front) {
+            long u;
+            int f, b;
+            do {
+                u = unclaimed.get();
+                f = (int) u;
+                b = (int) (u >>> 32);
+                if (f >= b) return false;
+            } while (!unclaimed.compareAndSet(u, front ? (long) b << 32 | (f + 1) : (long) (b - 1) << 32 | f));
+            int i = front ? f : b - 1;
             try {
                 body.accept(i);
             } catch (Throwable t) {

@@ -1,12 +1,14 @@
 package io.eager4j.internal.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeout;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,6 +95,24 @@ class ParallelGemmTest {
         } finally {
             release.countDown();
             other.join();
+        }
+    }
+
+    @Test
+    void theCallerClaimsBlocksFromTheFrontAndHelpersFromTheBack() {
+        Workers workers = new Workers(3, "test-ends");
+        for (int run = 0; run < 20; run++) {
+            String[] by = new String[9];
+            workers.run(by.length, i -> {
+                assertNull(by[i], "block " + i + " ran twice");
+                by[i] = Thread.currentThread().getName();
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            });
+            int callers = 0;
+            while (callers < by.length && by[callers].equals(Thread.currentThread().getName())) callers++;
+            for (int i = callers; i < by.length; i++) {   // so a split's first block stays on the caller's core
+                assertTrue(by[i].startsWith("test-ends-"), "run " + run + ": the caller's blocks are not a prefix: " + Arrays.toString(by));
+            }
         }
     }
 
