@@ -158,7 +158,9 @@ public final class FastCpuBackend extends ReferenceBackend {
     @Override
     public Buffer matmul(DType dtype, Buffer a, Buffer b, int batch, int m, int n, int k, boolean transA, boolean transB) {
         if (dtype != DType.FLOAT32) return super.matmul(dtype, a, b, batch, m, n, k, transA, transB);
-        float[] x = f(a), y = f(b), r = Alloc.floats(batch * m * n);
+        // not zeroed first: a product that does not accumulate overwrites C (the Gemm contract, k = 0 too).
+        // A replayed seed step had zeroed its planned 470 KB weight gradient on one core, ~20 us.
+        float[] x = f(a), y = f(b), r = Alloc.floatsOverwritten(batch * m * n);
         for (int p = 0; p < batch; p++) {
             gemm.sgemm(transA, transB, m, n, k, x, p * m * k, y, p * k * n, r, p * m * n, false);
         }
