@@ -39,9 +39,10 @@ public final class CnnWorkload {
         for (int w = 0; w < windows; w++) {
             long start = System.nanoTime();
             for (int s = 0; s < window; s++) {
-                Batch b = mnist.train().nextBatch(128);
-                Tensor x = b.images().reshape(-1, 28, 28, 1), y = b.labels();
-                (trace ? step.call(x, y) : adam.minimize(() -> NN.softmaxCrossEntropy(model.apply(x), y).mean())).item();
+                try (Batch b = mnist.train().nextBatch(128)) {   // closed: the next batch is drawn into its array
+                    Tensor x = b.images().reshape(-1, 28, 28, 1), y = b.labels();
+                    (trace ? step.call(x, y) : adam.minimize(() -> NN.softmaxCrossEntropy(model.apply(x), y).mean())).item();
+                }
             }
             ips[w] = window * 128 / ((System.nanoTime() - start) / 1e9);
         }

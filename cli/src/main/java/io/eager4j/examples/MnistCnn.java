@@ -73,27 +73,28 @@ public final class MnistCnn {
             DataParallel dp = config.parallel();   // one process unless Spark runs several
             Optimizer adam = dp.wrap(new Adam(config.learningRate()));
             int first = config.checkpoints().resume(model.namedVariables(), adam);
-            for (int i = 0; i < first; i++) mnist.train().nextBatch(config.batchSize());   // the data where it stopped
+            for (int i = 0; i < first; i++) mnist.train().nextBatch(config.batchSize()).close();   // the data where it stopped
             boolean every = config.listeners().stream().anyMatch(SeedMnist.Listener::needsBatchAccuracy);
             config.listeners().forEach(l -> l.started(config.steps()));
             // --trace: the same step recorded once and replayed (no host reads inside: accuracy is taken after)
             Traced traced = Traced.ofAll(xy -> step(model, adam, xy[0], xy[1]));
             long start = System.nanoTime();
             for (int step = first; step < config.steps(); step++) {
-                Batch batch = mnist.train().nextBatch(config.batchSize());
-                Tensor x = dp.shard(images(batch)), y = dp.shard(batch.labels());   // this replica's rows
-                Tensor[] r = config.trace() ? traced.callAll(x, y) : step(model, adam, x, y);
-                double value = dp.mean(r[0].item());
-                if (config.checkNumerics()) requireFinite(step, value, model);
-                boolean log = step % config.logEvery() == 0;
-                double accuracy = log || every ? dp.mean(correct(r[1], y) / (double) y.dim(0)) : Double.NaN;
-                if (log) {
-                    config.out().println("step: " + step);
-                    config.out().println("accuracy = " + (float) accuracy);
-                    config.out().println("loss = " + (float) value);
+                try (Batch batch = mnist.train().nextBatch(config.batchSize())) {   // closed: the next batch is drawn into its array
+                    Tensor x = dp.shard(images(batch)), y = dp.shard(batch.labels());   // this replica's rows
+                    Tensor[] r = config.trace() ? traced.callAll(x, y) : step(model, adam, x, y);
+                    double value = dp.mean(r[0].item());
+                    if (config.checkNumerics()) requireFinite(step, value, model);
+                    boolean log = step % config.logEvery() == 0;
+                    double accuracy = log || every ? dp.mean(correct(r[1], y) / (double) y.dim(0)) : Double.NaN;
+                    if (log) {
+                        config.out().println("step: " + step);
+                        config.out().println("accuracy = " + (float) accuracy);
+                        config.out().println("loss = " + (float) value);
+                    }
+                    for (SeedMnist.Listener l : config.listeners()) l.step(step, value, accuracy);
+                    config.checkpoints().after(step + 1, model.namedVariables(), adam);
                 }
-                for (SeedMnist.Listener l : config.listeners()) l.step(step, value, accuracy);
-                config.checkpoints().after(step + 1, model.namedVariables(), adam);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             config.listeners().forEach(SeedMnist.Listener::finished);

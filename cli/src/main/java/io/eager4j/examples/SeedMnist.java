@@ -108,7 +108,7 @@ public final class SeedMnist {
             DataParallel dp = config.parallel();   // one process unless Spark runs several
             Optimizer optimizer = dp.wrap(new Adam(config.learningRate()));
             int first = config.checkpoints().resume(m.state(), optimizer);
-            for (int i = 0; i < first; i++) mnist.train().nextBatch(config.batchSize());   // the data where it stopped
+            for (int i = 0; i < first; i++) mnist.train().nextBatch(config.batchSize()).close();   // the data where it stopped
             config.listeners().forEach(l -> l.started(config.steps()));
             long start = System.nanoTime();
             if (config.trace()) {
@@ -116,15 +116,16 @@ public final class SeedMnist {
                 return m.finish(mnist, start);
             }
             for (m.step = first; m.step < config.steps(); m.step++) {
-                Batch batch = mnist.train().nextBatch(config.batchSize());
-                Tensor x = dp.shard(batch.images());   // this replica's rows of the global batch
-                Tensor y = dp.shard(batch.labels());
-                Tensor loss = config.checkNumerics()
-                        ? m.minimizeChecked(optimizer, x, y)
-                        : optimizer.minimize(() -> m.softmaxLoss(m.model(x, config.keepProb()), y));
-                double value = dp.mean(loss.item());
-                for (Listener l : config.listeners()) l.step(m.step, value, m.batchAccuracy);
-                config.checkpoints().after(m.step + 1, m.state(), optimizer);
+                try (Batch batch = mnist.train().nextBatch(config.batchSize())) {   // closed: the next batch is drawn into its array
+                    Tensor x = dp.shard(batch.images());   // this replica's rows of the global batch
+                    Tensor y = dp.shard(batch.labels());
+                    Tensor loss = config.checkNumerics()
+                            ? m.minimizeChecked(optimizer, x, y)
+                            : optimizer.minimize(() -> m.softmaxLoss(m.model(x, config.keepProb()), y));
+                    double value = dp.mean(loss.item());
+                    for (Listener l : config.listeners()) l.step(m.step, value, m.batchAccuracy);
+                    config.checkpoints().after(m.step + 1, m.state(), optimizer);
+                }
             }
             return m.finish(mnist, start);
         }
@@ -152,14 +153,15 @@ public final class SeedMnist {
             });
         }
         for (step = first; step < config.steps(); step++) {
-            Batch batch = mnist.train().nextBatch(config.batchSize());
-            boolean log = step % config.logEvery() == 0;
-            Tensor[] r = traced[log || everyAccuracy ? 1 : 0].callAll(batch.images(), batch.labels());
-            double loss = r[0].item();
-            batchAccuracy = r[1] == null ? Double.NaN : r[1].item();
-            if (log) print(batchAccuracy, loss);
-            for (Listener l : config.listeners()) l.step(step, loss, batchAccuracy);
-            config.checkpoints().after(step + 1, state(), optimizer);
+            try (Batch batch = mnist.train().nextBatch(config.batchSize())) {   // closed: the next batch is drawn into its array
+                boolean log = step % config.logEvery() == 0;
+                Tensor[] r = traced[log || everyAccuracy ? 1 : 0].callAll(batch.images(), batch.labels());
+                double loss = r[0].item();
+                batchAccuracy = r[1] == null ? Double.NaN : r[1].item();
+                if (log) print(batchAccuracy, loss);
+                for (Listener l : config.listeners()) l.step(step, loss, batchAccuracy);
+                config.checkpoints().after(step + 1, state(), optimizer);
+            }
         }
     }
 

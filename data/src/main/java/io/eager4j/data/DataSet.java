@@ -38,6 +38,7 @@ public final class DataSet {
     private int indexInEpoch;
     private int epochsCompleted;
     private int touched; // see touch()
+    private float[] spare; // a closed batch's images: the next batch of their size is drawn into them
 
     /**
      * Stores each pixel p (0..255) as the signed byte p - 128, in place; {@link DataSet} reads pixels
@@ -181,7 +182,8 @@ public final class DataSet {
 
     private Batch gather(int[] picked) {
         touched = touch(picked);
-        float[] x = new float[picked.length * imageSize];
+        float[] x = spare != null && spare.length == picked.length * imageSize ? spare : new float[picked.length * imageSize];
+        spare = null;
         int[] y = new int[picked.length];
         for (int i = 0; i < picked.length; i++) {
             int example = first + picked[i];
@@ -192,7 +194,7 @@ public final class DataSet {
             }
             y[i] = labels[example] & 0xff;
         }
-        return new Batch(x, y, picked, imageSize, numClasses, oneHot);
+        return new Batch(x, y, picked, imageSize, numClasses, oneHot, this);
     }
 
     /**
@@ -210,6 +212,11 @@ public final class DataSet {
             sum += pixels[src + imageSize - 1];
         }
         return sum;   // kept in a field: a result nobody reads would let the JIT drop the loads
+    }
+
+    /** {@link Batch#close}: every element of {@code images} is written before a batch uses it again. */
+    void recycle(float[] images) {
+        spare = images;
     }
 
     private void shuffle(int[] a) {

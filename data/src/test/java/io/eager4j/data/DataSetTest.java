@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.eager4j.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -110,6 +111,43 @@ class DataSetTest {
             assertEquals(0f, x[i * PIXELS + 2]);
             assertEquals(idx[i] % 10, classes[i]);
         }
+    }
+
+    @Test
+    void aClosedBatchsArrayHoldsTheNextBatchOfItsSize() {
+        DataSet recycling = indexed(30, 3, true), fresh = indexed(30, 3, true);
+        for (int size : new int[] {7, 7, 5, 7, 7, 30, 30}) {   // epochs wrap; other sizes get new arrays
+            Batch a = recycling.nextBatch(size), b = fresh.nextBatch(size);
+            assertArrayEquals(b.imageArray(), a.imageArray(), "closing changes no batch's values");
+            assertArrayEquals(b.indices(), a.indices());
+            assertArrayEquals(b.labels().toFloatArray(), a.labels().toFloatArray());
+            a.close();
+        }
+        Batch first = recycling.nextBatch(7);
+        Tensor x = first.images();
+        float[] before = x.toFloatArray();
+        first.close();
+        Batch next = recycling.nextBatch(7);
+        assertArrayEquals(next.imageArray(), x.toFloatArray(), "the next batch was drawn into the closed one's array");
+        assertFalse(Arrays.equals(before, next.imageArray()), "two batches of distinct examples");
+        Tensor kept = next.images();
+        float[] values = kept.toFloatArray();
+        recycling.nextBatch(7);   // next is still open: its array is not reused
+        assertArrayEquals(values, kept.toFloatArray());
+    }
+
+    @Test
+    void aClosedBatchRefusesItsData() {
+        Batch b = indexed(10, 1, true).nextBatch(4);
+        b.close();
+        b.close();   // twice: nothing more happens
+        IllegalStateException e = assertThrows(IllegalStateException.class, b::images);
+        assertTrue(e.getMessage().startsWith("Batch.images: the batch is closed"), e.getMessage());
+        assertThrows(IllegalStateException.class, b::labels);
+        assertThrows(IllegalStateException.class, b::imageArray);
+        assertThrows(IllegalStateException.class, b::indices);
+        assertEquals(4, b.size());
+        assertTrue(b.toString().endsWith(", closed]"), b.toString());
     }
 
     @Test
