@@ -11,7 +11,8 @@ import java.util.function.IntConsumer;
  * is busy and a helper is not scheduled the call simply runs on one thread (no collapse), and it never
  * waits for a block nobody started. A helper that ran a job polls for the next one for
  * {@link #LINGER_NANOS}, yielding its core to any other runnable thread between polls, then parks; the
- * caller spins only briefly, while a helper finishes a block it is already running.
+ * caller spins only briefly, while a helper finishes a block it is already running. The caller claims
+ * from the front and helpers from the back, so that each core keeps its share of a repeated split.
  */
 public final class Workers {
     /** How long the caller spins for a helper's last block before parking (a wake-up costs ~10-50 us). */
