@@ -7,7 +7,9 @@ import io.eager4j.internal.Buffer;
 final class FusedOps implements io.eager4j.internal.Fused.Ops {
     @Override
     public Tensor[] adam(Tensor var, Tensor m, Tensor v, Tensor g, double lrT, double b1, double b2, double eps) {
-        if (TraceRecorder.current() == null && m instanceof Variable mv && v instanceof Variable vv) return adamAssigned(var, mv, vv, g, lrT, b1, b2, eps);
+        if (TraceRecorder.current() == null && m instanceof Variable mv && v instanceof Variable vv) {
+            return adamAssigned(var, mv, vv, g, lrT, b1, b2, eps);
+        }
         Tensor zero = m == null || v == null ? Tensor.fullLike(var, 0) : null;
         Tensor mm = m != null ? m : zero, vv = v != null ? v : zero;
         Buffer[] r = var.backend().adam(var.dtype, var.buffer, mm.buffer, vv.buffer, g.buffer, lrT, b1, b2, eps);

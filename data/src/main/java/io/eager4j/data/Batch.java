@@ -76,12 +76,12 @@ public final class Batch implements AutoCloseable {
 
     /**
      * Hands the image array back to the set that drew this batch: its next batch of the same size is
-     * drawn into it instead of into a new array (the set holds it until its next draw, of any size). A new 400 KB array lies in memory no core has touched
-     * lately, and filling it cost the seed's step about 40 us (of 500); a recycled one is still in cache.
-     * Tensors made from this batch share the array, so none of them may be used after close (copy what
-     * you keep first, with {@link #imageArray} or {@code Tensor.toFloatArray}); the batch itself refuses
-     * its data from then on. Closing twice does
-     * nothing; a batch left open is simply freed by the garbage collector.
+     * drawn into it instead of into a new array (the set holds it until its next draw, of any size). A
+     * new 400 KB array lies in memory no core has touched lately, and filling it cost the seed's step
+     * about 40 us (of 500); a recycled one is still in cache. Tensors made from this batch share the
+     * array, so none of them may be used after close (copy what you keep first, with
+     * {@link #imageArray} or {@code Tensor.toFloatArray}); the batch itself refuses its data from then
+     * on. Closing twice does nothing; a batch left open is simply freed by the garbage collector.
      */
     @Override
     public void close() {

@@ -182,7 +182,8 @@ public final class DataSet {
 
     private Batch gather(int[] picked) {
         touched = touch(picked);
-        float[] x = spare != null && spare.length == picked.length * imageSize ? spare : new float[picked.length * imageSize];
+        int n = picked.length * imageSize;
+        float[] x = spare != null && spare.length == n ? spare : new float[n];
         spare = null;
         int[] y = new int[picked.length];
         for (int i = 0; i < picked.length; i++) {
