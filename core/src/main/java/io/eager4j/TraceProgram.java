@@ -7,7 +7,6 @@ import io.eager4j.TraceRecorder.RngOffset;
 import io.eager4j.internal.Alloc;
 import io.eager4j.internal.Backend;
 import io.eager4j.internal.Buffer;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,37 +45,39 @@ final class TraceProgram {
         }
     }
 
-    /** A backend call: its argument template with registers, dynamic scalars and random offsets marked. */
-    record Call(Backend backend, Method method, Object[] template, int[] outputs) implements Op {
+    /**
+     * A backend call: its argument template with registers, dynamic scalars and random offsets marked,
+     * the positions of those marks, and a generated caller of its method ({@link TraceInvokers}).
+     */
+    record Call(Backend backend, Method method, Object[] template, int[] outputs, int[] marked, TraceInvokers.Invoker invoker)
+            implements Op {
+        Call(Backend backend, Method method, Object[] template, int[] outputs) {
+            this(backend, method, template, outputs, marks(template), TraceInvokers.of(method));
+        }
+
+        private static int[] marks(Object[] template) {
+            return java.util.stream.IntStream.range(0, template.length)
+                    .filter(i -> template[i] instanceof Reg || template[i] instanceof Regs
+                            || template[i] instanceof Dynamic || template[i] instanceof RngOffset)
+                    .toArray();
+        }
+
         public void run(Buffer[] regs, long[] rngBase) {
             Object[] args = template.clone();
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case Reg r -> args[i] = regs[r.index()];
+            for (int i : marked) {
+                args[i] = switch (template[i]) {
+                    case Reg r -> regs[r.index()];
                     case Regs r -> {
                         Buffer[] bs = new Buffer[r.indices().length];
                         for (int j = 0; j < bs.length; j++) bs[j] = regs[r.indices()[j]];
-                        args[i] = bs;
+                        yield bs;
                     }
-                    case Dynamic d -> args[i] = d.value().getAsDouble();
-                    case RngOffset o -> args[i] = rngBase[o.rng()] + o.delta();
-                    case null, default -> { }
-                }
+                    case Dynamic d -> d.value().getAsDouble();
+                    case RngOffset o -> rngBase[o.rng()] + o.delta();
+                    default -> throw new IllegalStateException("traced call: argument " + template[i]);
+                };
             }
-            Object result;
-            try {
-                result = method.invoke(backend, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            }
-            if (result instanceof Buffer b) {
-                regs[outputs[0]] = b;
-            } else {
-                Buffer[] bs = (Buffer[]) result;
-                for (int j = 0; j < outputs.length; j++) regs[outputs[j]] = bs[j];
-            }
+            invoker.call(backend, args, regs, outputs);
         }
 
         /** The raw bits of this call's changing scalars, in argument order: what a graph's slots take. */
