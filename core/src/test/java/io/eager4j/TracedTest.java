@@ -18,9 +18,11 @@ import io.eager4j.nn.NN;
 import io.eager4j.nn.Padding;
 import io.eager4j.nn.Sequential;
 import io.eager4j.optim.Adam;
+import io.eager4j.optim.AdamW;
 import io.eager4j.optim.Momentum;
 import io.eager4j.optim.Optimizer;
 import io.eager4j.optim.RMSProp;
+import io.eager4j.optim.SGD;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -251,7 +253,7 @@ class TracedTest {
     void everyPrimitiveAndOptimizerTrainsBitForBit() {
         List<Tensor[]> data = tokens(5);
         for (Supplier<Optimizer> opt : List.<Supplier<Optimizer>>of(() -> new Adam(0.01), () -> new Momentum(0.1, 0.9, true),
-                () -> new RMSProp(0.01))) {
+                () -> new RMSProp(0.01), () -> new SGD(0.05), () -> new AdamW(0.01, 0.1))) {
             Everything e = new Everything(opt.get());
             List<Object> eager = run(data, e::step, e::state);
             Everything t = new Everything(opt.get());
