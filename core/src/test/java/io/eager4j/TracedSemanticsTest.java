@@ -45,6 +45,19 @@ class TracedSemanticsTest {
     }
 
     @Test
+    void aShapeComputedFromTheDataIsRefusedWhereTheValueIsRead() {
+        // no op's result shape depends on the data, so a data-dependent shape must come through the host
+        Traced firstK = Traced.of((Tensor x) -> x.slice(new int[] {0}, new int[] {(int) x.max().item()})).named("first k");
+        Tensor x = Tensor.of(new float[] {2, 1, 0, 3}, 4);
+        var e = assertThrows(IllegalStateException.class, () -> firstK.call(x));
+        assertTrue(e.getMessage().startsWith("item/toDoubleArray: reads a tensor's value on the host inside traced function 'first k'"),
+                e.getMessage());
+        assertEquals(0, firstK.traces(), "a refused trace is not kept");
+        // eagerly the same function runs: the first max(x) elements
+        assertArrayEquals(new float[] {2, 1, 0}, x.slice(new int[] {0}, new int[] {(int) x.max().item()}).toFloatArray());
+    }
+
+    @Test
     void callsUnderAnOpenTapeAreRefused() {
         Traced f = Traced.of(x -> x.mul(2));
         try (GradientTape tape = new GradientTape()) {
