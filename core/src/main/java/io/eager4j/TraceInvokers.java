@@ -53,7 +53,8 @@ final class TraceInvokers {
                         .aload(0).invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void)
                         .return_())
                 .withMethodBody("call", MethodTypeDesc.of(ConstantDescs.CD_void, desc(Backend.class),
-                        ConstantDescs.CD_Object.arrayType(), desc(Buffer[].class), desc(int[].class)), ClassFile.ACC_PUBLIC, code -> {
+                        ConstantDescs.CD_Object.arrayType(), desc(Buffer[].class), desc(int[].class)),
+                        ClassFile.ACC_PUBLIC, code -> {
                     code.aload(1).checkcast(owner);
                     Class<?>[] params = m.getParameterTypes();
                     for (int i = 0; i < params.length; i++) {

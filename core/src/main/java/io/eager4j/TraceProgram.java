@@ -127,7 +127,7 @@ final class TraceProgram {
     private final TracePlan plan;
     private final Object[] lastWritten;   // per written variable: the array this program last gave it
     private final boolean[] inPlace;      // per written variable: its next value may go over its current one
-    private final boolean[] overwritten;  // per register: an input a call may write over (Adam's moments)
+    private final boolean[] overwritten;  // per register: an input a call may write over (Backend.Overwritten)
     private final TraceProfile profile;   // null unless -Deager4j.trace.profile=true
 
     TraceProgram(TraceRecorder rec, Tensor[] out) {
@@ -165,12 +165,17 @@ final class TraceProgram {
         this.inPlace = new boolean[written.length];
         for (int j = 0; j < written.length; j++) inPlace[j] = inPlaceSafe(j);
         this.overwritten = new boolean[sources.length];
-        for (Op op : code) {
-            if (op instanceof Call c && c.method().getName().equals("adam")) {
-                for (int k = 2; k <= 3; k++) if (c.template()[k] instanceof Reg reg) overwritten[reg.index()] = true;
-            }
-        }
+        for (Op op : code) if (op instanceof Call c) markOverwritten(c, overwritten);
         this.profile = TraceProfile.of(name, listing());
+    }
+
+    /** The registers {@code c} may write over: its arguments at the parameters marked {@link Backend.Overwritten}. */
+    private static void markOverwritten(Call c, boolean[] overwritten) {
+        java.lang.annotation.Annotation[][] marks = c.method().getParameterAnnotations();
+        for (int k = 0; k < marks.length; k++) {
+            boolean marked = java.util.Arrays.stream(marks[k]).anyMatch(a -> a instanceof Backend.Overwritten);
+            if (marked && c.template()[k] instanceof Reg reg) overwritten[reg.index()] = true;
+        }
     }
 
     /** Keeps host steps and the calls whose results are needed, walking back from what escapes. */

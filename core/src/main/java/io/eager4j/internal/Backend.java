@@ -1,13 +1,26 @@
 package io.eager4j.internal;
 
 import io.eager4j.DType;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 
 /**
  * The narrow interface every device implements: primitives over contiguous row-major buffers.
  * Shapes are passed as int arrays; binary ops and where broadcast NumPy-style to {@code out}.
- * Results are new buffers; inputs are never modified, except the moments {@link #adam} may update.
+ * Results are new buffers; inputs are never modified, except the parameters marked
+ * {@link Overwritten} (Adam's moments).
  */
 public interface Backend {
+    /**
+     * A buffer parameter the method may write over. Callers pass there only storage nothing else
+     * reads; a replayed trace copies an argument that something else shares before the call.
+     */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @interface Overwritten {}
+
     enum Unary {
         NEG, EXP, LOG, SQRT, RELU, ABS, SIGN, TANH, SIGMOID;
 
@@ -82,13 +95,15 @@ public interface Backend {
      * is not modified; m' and v' may be m and v updated in place, so callers pass moments that
      * nothing else reads and use only the returned buffers afterwards.
      */
-    Buffer[] adam(DType dtype, Buffer var, Buffer m, Buffer v, Buffer g, double lrT, double b1, double b2, double eps);
+    Buffer[] adam(DType dtype, Buffer var, @Overwritten Buffer m, @Overwritten Buffer v, Buffer g,
+                  double lrT, double b1, double b2, double eps);
 
     /**
      * {@link #adam}, var' written over var where a backend can (the caller passes a var nothing else
      * holds, and uses only the returned buffers afterwards); by default adam itself.
      */
-    default Buffer[] adamInPlace(DType dtype, Buffer var, Buffer m, Buffer v, Buffer g, double lrT, double b1, double b2, double eps) {
+    default Buffer[] adamInPlace(DType dtype, @Overwritten Buffer var, @Overwritten Buffer m, @Overwritten Buffer v, Buffer g,
+                                 double lrT, double b1, double b2, double eps) {
         return adam(dtype, var, m, v, g, lrT, b1, b2, eps);
     }
 
