@@ -17,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Direct callers of backend methods for replays, one small class per method, generated with the
  * class-file API. A replay through {@link Method#invoke} cost the JIT most of a core for the first
  * few hundred steps: the one reflective call site sees every op, so C2 compiled it again each time
- * its profile changed (five times in a seed run), while the GEMMs waited for that core. A generated
- * caller has one call site and one target, so each compiles once, small, and can inline its method.
+ * its profile changed (four or five times in a seed run), while the GEMMs waited for that core. A
+ * generated caller has one call site and one target, so its profile is its method's alone: it
+ * compiles small, apart from the others, and can inline its method.
  */
 final class TraceInvokers {
     /**
