@@ -8,7 +8,6 @@ import io.eager4j.TraceRecorder.RngOffset;
 import io.eager4j.internal.Backend;
 import io.eager4j.internal.Buffer;
 import io.eager4j.internal.Graphs;
-import java.util.Set;
 
 /**
  * A trace replayed as one device graph (a CUDA graph). The graph works on buffers of its own at fixed
@@ -19,9 +18,6 @@ import java.util.Set;
  * on the host in program order with the host steps before each launch.
  */
 final class TraceGraph {
-    /** The calls that can read their changing scalars from device memory. */
-    private static final Set<String> SLOTTED = Set.of("adam", "random", "dropout");
-
     private final TraceProgram p;
     private final Graphs graphs;
     private final Graphs.Graph graph;
@@ -41,21 +37,24 @@ final class TraceGraph {
     /** The program as one graph, or null with the reason in {@code why[0]} where it cannot be one. */
     static TraceGraph capture(TraceProgram p, Tensor[] args, String[] why) {
         Backend backend = null;
+        for (Op op : p.code) {
+            if (!(op instanceof Call c)) continue;
+            if (backend == null) backend = c.backend();
+            if (c.backend() != backend) return refuse(why, "it runs on more than one device");
+        }
+        Graphs graphs = backend == null ? null : backend.graphs();
+        if (graphs == null) return refuse(why, "the device has no graphs");
         int[][] slots = new int[p.code.length][];
         int next = 0;
         for (int i = 0; i < p.code.length; i++) {
             if (!(p.code[i] instanceof Call c)) continue;
-            if (backend == null) backend = c.backend();
-            if (c.backend() != backend) return refuse(why, "it runs on more than one device");
             int dynamic = 0;
             for (Object a : c.template()) if (a instanceof Dynamic || a instanceof RngOffset) dynamic++;   // counted, not computed
             if (dynamic == 0) continue;
-            if (!SLOTTED.contains(c.method().getName())) return refuse(why, c.op() + " takes a value that changes each step");
+            if (!graphs.slotted(c.method().getName())) return refuse(why, c.op() + " takes a value that changes each step");
             slots[i] = new int[dynamic];
             for (int k = 0; k < dynamic; k++) slots[i][k] = next++;
         }
-        Graphs graphs = backend == null ? null : backend.graphs();
-        if (graphs == null) return refuse(why, "the device has no graphs");
         Buffer[] regs = new Buffer[p.sources.length];
         int[] loadOf = new int[p.written.length];
         java.util.Arrays.fill(loadOf, -1);

@@ -10,6 +10,13 @@ public interface Graphs {
     void begin(int slots);
 
     /**
+     * True when this device's {@code method} (a {@link Backend} method's name) reads its changing
+     * scalars from the slots {@link #bindNext} gives it. A trace whose other calls take changing
+     * scalars is not captured: their values would be frozen at the capture's.
+     */
+    boolean slotted(String method);
+
+    /**
      * Where the next backend call's changing scalars come from, one slot per such argument in argument
      * order; a call that cannot take them from device memory fails the capture.
      */

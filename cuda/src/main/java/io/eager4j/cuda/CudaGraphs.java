@@ -10,6 +10,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.Set;
 
 /**
  * CUDA graphs by stream capture (relaxed mode) on the backend's stream. A graph's first node copies
@@ -48,6 +49,18 @@ final class CudaGraphs implements Graphs {
         call(() -> (int) cuStreamBeginCapture.invokeExact(backend.stream(), CAPTURE_RELAXED), "cuStreamBeginCapture");
         capturing.set(true);
         Driver.copyToDeviceAsync(device.ptr, host, device.bytes, backend.stream());   // the graph's first node
+    }
+
+    /**
+     * The calls whose changing scalars this backend reads through {@link #take}: Adam's bias
+     * correction, and the Philox offset of random draws. Dropout is the backend's default
+     * composition here, whose draw is a {@code random} call.
+     */
+    private static final Set<String> SLOTTED = Set.of("adam", "random", "dropout");
+
+    @Override
+    public boolean slotted(String method) {
+        return SLOTTED.contains(method);
     }
 
     @Override
