@@ -15,7 +15,6 @@ import java.util.Arrays;
 public final class FastCpuBackend extends ReferenceBackend {
     private final Gemm gemm;
     private final FastWindows windows;
-    private final Workers workers;
     /**
      * Variables this large update on all cores, each its own range: the seed's W0 (117,600 weights) and
      * the CNN's dense1 kernel (3.2M). Adam is bound by its divisions and square roots, and the seed's
@@ -36,7 +35,6 @@ public final class FastCpuBackend extends ReferenceBackend {
     public FastCpuBackend(Gemm gemm, Workers workers) {
         this.gemm = ParallelGemm.of(gemm, workers);
         this.windows = new FastWindows(gemm, workers);
-        this.workers = workers;
     }
 
     @Override
@@ -203,12 +201,9 @@ public final class FastCpuBackend extends ReferenceBackend {
         float[] m2 = inPlace ? mm : Alloc.floatsOverwritten(w.length), v2 = inPlace ? vv : Alloc.floatsOverwritten(w.length);
         if (!inPlace) {
             Kernels.adam(w, mm, vv, gg, w2, m2, v2, lrT, b1, b2, eps);
-        } else if (w.length >= SPLIT_ADAM && workers.threads() > 1) {
-            int threads = workers.threads(), size = ((w.length + threads - 1) / threads + 15) & ~15;   // whole vectors
-            workers.run((w.length + size - 1) / size,
-                    t -> Kernels.adamInPlace(w, mm, vv, gg, w2, t * size, Math.min(w.length, (t + 1) * size), lrT, b1, b2, eps));
-        } else {
-            Kernels.adamInPlace(w, mm, vv, gg, w2, 0, w.length, lrT, b1, b2, eps);
+        } else {   // ranges of whole vectors (16 floats), one per thread from SPLIT_ADAM weights
+            windows.parallel((w.length + 15) >>> 4, 16, SPLIT_ADAM, (from, to) ->
+                    Kernels.adamInPlace(w, mm, vv, gg, w2, from << 4, Math.min(w.length, to << 4), lrT, b1, b2, eps));
         }
         return new Buffer[] {w2 == w ? var : new CpuBuffer(w2), inPlace ? m : new CpuBuffer(m2), inPlace ? v : new CpuBuffer(v2)};
     }

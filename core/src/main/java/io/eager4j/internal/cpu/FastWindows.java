@@ -341,7 +341,12 @@ public final class FastWindows {
 
     /** Like {@link #parallel(int, Range)} over n items of {@code width} elements each. */
     public void parallel(int n, int width, Range body) {
-        int threads = (long) n * width >= 1 << 18 ? workers.threads() : 1, chunk = (n + threads - 1) / threads;
+        parallel(n, width, 1 << 18, body);
+    }
+
+    /** Like {@link #parallel(int, int, Range)}, split once the items hold {@code minElements} elements or more. */
+    public void parallel(int n, int width, long minElements, Range body) {
+        int threads = (long) n * width >= minElements ? workers.threads() : 1, chunk = (n + threads - 1) / threads;
         if (threads == 1) {
             body.run(0, n);
             return;
