@@ -28,13 +28,24 @@ class FastWindowsTest {
             {1, 9, 7, 1, 5, 5, 2, 2, 1, 32}, {3, 6, 5, 3, 3, 3, 1, 1, 0, 64}, {2, 5, 5, 2, 4, 4, 2, 2, 1, 32},
             {1, 1, 1, 1, 1, 1, 1, 1, 1, 32}, {2, 3, 8, 1, 5, 5, 1, 1, 1, 32}, {1, 3, 2, 1, 5, 5, 2, 2, 1, 32},
             // channels a multiple of the vector length: im2col, col2im and max pooling a vector at a time (VectorPatches)
-            {2, 7, 5, 32, 3, 3, 2, 2, 1, 3}, {1, 5, 5, 64, 2, 2, 1, 1, 0, 2}};
+            {2, 7, 5, 32, 3, 3, 2, 2, 1, 3}, {1, 5, 5, 64, 2, 2, 1, 1, 0, 2},
+            // 5x5 SAME stride 1 on even sizes, channels a multiple of the vector length: Winograd's F(2x2, 5x5)
+            // (9 images: two tiles, blocks in chunks of 98 and one of 49); an odd height stays on im2col
+            {3, 6, 10, 32, 5, 5, 1, 1, 1, 64}, {2, 8, 4, 16, 5, 5, 1, 1, 1, 16}, {1, 2, 2, 16, 5, 5, 1, 1, 1, 32},
+            {9, 14, 14, 16, 5, 5, 1, 1, 1, 32}, {2, 7, 6, 16, 5, 5, 1, 1, 1, 16}};
 
     static float[] values(int n, long seed) {
         Random r = new Random(seed);
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) r.nextGaussian();
         return a;
+    }
+
+    static final io.eager4j.internal.cpu.FastWindows PROBE = new io.eager4j.internal.cpu.FastWindows(Gemms.get(), new Workers(1, "test-probe"));
+
+    /** im2col's sums round like the reference's; Winograd's F(2x2, 5x5) a few times more (its class comment has the measurements). */
+    static double tolerance(Window g, int co) {
+        return 2e-6 * Math.sqrt(g.patch() + g.positions()) * (PROBE.throughWinograd(g, co) ? 8 : 1);
     }
 
     static Window window(int[] c) {
@@ -57,7 +68,7 @@ class FastWindowsTest {
             String what = "conv " + java.util.Arrays.toString(c);
             CpuBuffer x = new CpuBuffer(values(c[0] * c[1] * c[2] * c[3], 1)), f = new CpuBuffer(values(g.patch() * co, 2));
             CpuBuffer dy = new CpuBuffer(values(g.positions() * co, 3));
-            double tol = 2e-6 * Math.sqrt(g.patch() + g.positions());
+            double tol = tolerance(g, co);
             near(what + " forward", REF.conv2d(F32, x, f, g, co), FAST.conv2d(F32, x, f, g, co), tol);
             near(what + " input grad", REF.conv2dInputGrad(F32, dy, f, g, co), FAST.conv2dInputGrad(F32, dy, f, g, co), tol);
             near(what + " filter grad", REF.conv2dFilterGrad(F32, x, dy, g, co), FAST.conv2dFilterGrad(F32, x, dy, g, co), tol);
@@ -73,7 +84,7 @@ class FastWindowsTest {
             String what = "conv+bias+relu " + java.util.Arrays.toString(c);
             CpuBuffer x = new CpuBuffer(values(c[0] * c[1] * c[2] * c[3], 1)), f = new CpuBuffer(values(g.patch() * co, 2));
             CpuBuffer b = new CpuBuffer(values(co, 6)), dy = new CpuBuffer(values(g.positions() * co, 3));
-            double tol = 2e-6 * Math.sqrt(g.patch() + g.positions());
+            double tol = tolerance(g, co);
             Buffer y = FAST.conv2dBiasRelu(F32, x, f, b, g, co);
             near(what + " forward", REF.conv2dBiasRelu(F32, x, f, b, g, co), y, tol);
             Buffer[] e = REF.conv2dBiasReluGrad(F32, x, dy, y, g, co, true), a = FAST.conv2dBiasReluGrad(F32, x, dy, y, g, co, true);
@@ -99,13 +110,13 @@ class FastWindowsTest {
             String what = "conv+bias+relu+maxpool " + java.util.Arrays.toString(c) + " pool " + java.util.Arrays.toString(q);
             CpuBuffer x = new CpuBuffer(values(c[0] * c[1] * c[2] * c[3], 1)), f = new CpuBuffer(values(g.patch() * co, 2));
             CpuBuffer b = new CpuBuffer(values(co, 6)), dp = new CpuBuffer(values(pool.positions() * co, 3));
-            double tol = 2e-6 * Math.sqrt(g.patch() + g.positions());
+            double tol = tolerance(g, co);
             Buffer[] a = FAST.conv2dBiasReluMaxPool(F32, x, f, b, g, pool, co);
             Buffer[] composed = FAST.maxPool2d(F32, FAST.conv2dBiasRelu(F32, x, f, b, g, co), pool);
             near(what + " forward, fast composition", composed[0], a[0], 0);
             assertArrayEquals(((CpuBuffer) composed[1]).ints(), ((CpuBuffer) a[1]).ints(), what + " argmax");
             near(what + " forward, reference", REF.conv2dBiasReluMaxPool(F32, x, f, b, g, pool, co)[0], a[0], tol);
-            boolean wantDx = !new io.eager4j.internal.cpu.FastWindows(Gemms.get(), new Workers(1, "test-probe")).direct(g, co);
+            boolean wantDx = !PROBE.direct(g, co);
             Buffer[] e = REF.conv2dBiasReluMaxPoolGrad(F32, x, f, dp, a[0], a[1], g, pool, co, true);
             Buffer[] d = FAST.conv2dBiasReluMaxPoolGrad(F32, x, f, dp, a[0], a[1], g, pool, co, wantDx);
             near(what + " filter grad", e[0], d[0], tol);
@@ -122,6 +133,23 @@ class FastWindowsTest {
         for (int[] c : CASES) if (windows.direct(window(c), c[9])) direct++;
         assertTrue(direct >= 5, "the Vector API is on the tests' module path, so the short-patch cases must run direct: " + direct);
         assertTrue(!windows.direct(window(CASES[5]), 16), "a 5x5x8 patch (200 columns) goes through im2col and the GEMM");
+    }
+
+    @Test
+    void fiveByFiveSameConvolutionsGoThroughWinograd() {
+        int winograd = 0;
+        for (int[] c : CASES) if (PROBE.throughWinograd(window(c), c[9])) winograd++;
+        assertTrue(winograd >= 4, "the Vector API is on the tests' module path: the four 5x5 SAME cases of even size take it: " + winograd);
+        assertTrue(!PROBE.throughWinograd(window(new int[] {2, 7, 6, 16, 5, 5, 1, 1, 1, 16}), 16), "an odd height stays on im2col");
+        assertTrue(!PROBE.throughWinograd(window(new int[] {2, 8, 8, 16, 5, 5, 1, 1, 0, 16}), 16), "VALID stays on im2col");
+        assertTrue(!PROBE.throughWinograd(window(new int[] {2, 8, 8, 16, 5, 5, 1, 1, 1, 16}), 3), "3 output channels stay on im2col");
+        System.setProperty("eager4j.conv.winograd", "false");
+        try {
+            var off = new io.eager4j.internal.cpu.FastWindows(Gemms.get(), new Workers(1, "test-off"));
+            assertTrue(!off.throughWinograd(window(new int[] {3, 6, 10, 32, 5, 5, 1, 1, 1, 64}), 64), "-Deager4j.conv.winograd=false turns it off");
+        } finally {
+            System.clearProperty("eager4j.conv.winograd");
+        }
     }
 
     @Test

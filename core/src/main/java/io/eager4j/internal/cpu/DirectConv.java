@@ -165,7 +165,7 @@ final class DirectConv {
     }
 
     /** Kernels.relu's branch-free form, lane-wise: NaN and negatives (and -0) to +0. */
-    private static FloatVector relu(FloatVector v) {
+    static FloatVector relu(FloatVector v) {
         IntVector b = v.reinterpretAsInts();
         IntVector keep = b.neg().lanewise(VectorOperators.ASHR, 31).and(b.sub(0x7f800001).lanewise(VectorOperators.ASHR, 31));
         return b.and(keep).reinterpretAsFloats();

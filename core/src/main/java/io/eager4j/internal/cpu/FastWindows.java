@@ -20,7 +20,9 @@ public final class FastWindows {
     private final int directChannels;   // DirectConv's channel multiple, 0 without the Vector API
     private final int vectorLength;     // VectorPatches' channel multiple, 0 without the Vector API
     private final PooledConv pooled = new PooledConv(this);
-    private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[2][0]);   // per thread: patches, outputs
+    final Winograd winograd;            // null without the Vector API or with -Deager4j.conv.winograd=false
+    // per thread: patches, outputs; Winograd's transformed inputs, outputs, input gradients, one block's
+    private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[6][0]);
 
     /** {@code gemm} single-threaded: the tiles are what runs in parallel. */
     public FastWindows(Gemm gemm, Workers workers) {
@@ -30,11 +32,23 @@ public final class FastWindows {
         boolean vector = !"false".equals(System.getProperty("eager4j.conv.vector")) && Gemms.vectorApiPresent();
         this.directChannels = vector ? DirectConv.CHANNELS : 0;
         this.vectorLength = vector ? VectorPatches.VL : 0;
+        // -Deager4j.conv.winograd=false: 5x5 convolutions through im2col as the others
+        this.winograd = vector && !"false".equals(System.getProperty("eager4j.conv.winograd")) ? new Winograd(gemm, this) : null;
     }
 
     /** Whether this geometry goes straight from the input, not through im2col ({@link DirectConv}): short patches (a first layer's). */
     public boolean direct(Window g, int co) {
         return directChannels > 0 && g.patch() <= SHORT_PATCH && co % directChannels == 0;
+    }
+
+    /** Whether this geometry goes through {@link Winograd}'s F(2x2, 5x5) rather than im2col: channels in and out a multiple of the vector length. */
+    public boolean throughWinograd(Window g, int co) {
+        return winograd != null && vectorRows(g.c()) && vectorRows(co) && !direct(g, co) && Winograd.fits(g);
+    }
+
+    /** G f Gᵀ where {@link #throughWinograd}, else null. */
+    float[] winogradFilter(float[] f, Window g, int co) {
+        return throughWinograd(g, co) ? Winograd.filter(f, g.c(), co) : null;
     }
 
     /** This thread's scratch array {@code slot} (0: patches or their gradients, 1: a tile's outputs), at least n long; it grows to the largest size seen. */
@@ -136,22 +150,27 @@ public final class FastWindows {
         float[] y = Alloc.floatsOverwritten(g.positions() * co);
         int per = g.oh() * g.ow(), tile = tile(g);
         boolean direct = direct(g, co);
+        float[] u = winogradFilter(f, g, co);
         workers.run(tiles(g, tile), t -> {
             int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
             if (direct) {
                 DirectConv.forward(x, f, bias, g, co, y, 0, b0, nb);
                 return;
             }
-            tileForward(x, f, bias, g, co, b0, nb, y, b0 * per * co);
+            tileForward(x, f, u, bias, g, co, b0, nb, y, b0 * per * co);
         });
         return y;
     }
 
     /**
-     * Images b0 .. b0+nb-1 through im2col (scratch slot 0) and the GEMM into y from {@code at}, with
-     * {@code bias} their bias and ReLU while the tile is in cache.
+     * Images b0 .. b0+nb-1 through im2col (scratch slot 0) and the GEMM into y from {@code at}, or
+     * through Winograd with its filter u; with {@code bias} their bias and ReLU while the tile is in cache.
      */
-    void tileForward(float[] x, float[] f, float[] bias, Window g, int co, int b0, int nb, float[] y, int at) {
+    void tileForward(float[] x, float[] f, float[] u, float[] bias, Window g, int co, int b0, int nb, float[] y, int at) {
+        if (u != null) {
+            winograd.forward(x, u, bias, g, co, b0, nb, y, at);
+            return;
+        }
         int rows = nb * g.oh() * g.ow(), k = g.patch();
         float[] col = scratch(0, rows * k);
         im2col(x, g, b0, nb, col, vectorRows(g.c()));
@@ -184,9 +203,11 @@ public final class FastWindows {
     public float[] conv2dInputGrad(float[] dy, float[] f, Window g, int co) {
         float[] dx = Alloc.floats(g.n() * g.h() * g.w() * g.c());
         int per = g.oh() * g.ow(), tile = tile(g);
+        float[] u = winogradFilter(f, g, co);
         workers.run(tiles(g, tile), t -> {
             int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
-            tileInputGrad(dy, b0 * per * co, f, g, co, b0, nb, dx);
+            if (u != null) winograd.backward(null, dy, b0 * per * co, u, g, co, b0, nb, dx, null, false);
+            else tileInputGrad(dy, b0 * per * co, f, g, co, b0, nb, dx);
         });
         return dx;
     }
@@ -194,6 +215,11 @@ public final class FastWindows {
     public float[] conv2dFilterGrad(float[] x, float[] dy, Window g, int co) {
         int per = g.oh() * g.ow();
         boolean direct = direct(g, co);
+        if (throughWinograd(g, co)) {
+            float[] du = slotSums(g, Winograd.transformed(g.c(), co), (sum, b0, nb, accumulate) ->
+                    winograd.backward(x, dy, b0 * per * co, null, g, co, b0, nb, null, sum, accumulate));
+            return Winograd.filterGradient(du, g.c(), co);
+        }
         return slotSums(g, g.patch() * co, (df, b0, nb, accumulate) -> {
             if (direct) DirectConv.filterGrad(x, dy, g, co, df, b0, nb, accumulate);
             else tileFilterGrad(x, dy, b0 * per * co, g, co, b0, nb, df, accumulate);

@@ -27,6 +27,7 @@ final class PooledConv {
         int[] arg = Alloc.ints(out.length);
         int per = g.oh() * g.ow(), tile = windows.tile(g), pooled = pool.oh() * pool.ow();
         boolean direct = windows.direct(g, co), vector = windows.vectorRows(co);
+        float[] u = windows.winogradFilter(f, g, co);
         windows.workers.run(windows.tiles(g, tile), t -> {
             int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
             if (direct) {   // an image's output (conv1's: 100 KB) stays in the core's cache until it is pooled
@@ -38,7 +39,7 @@ final class PooledConv {
                 return;
             }
             float[] y = windows.scratch(1, nb * per * co);
-            windows.tileForward(x, f, bias, g, co, b0, nb, y, 0);
+            windows.tileForward(x, f, u, bias, g, co, b0, nb, y, 0);
             for (int p = b0 * pooled; p < (b0 + nb) * pooled; p++) FastWindows.maxPoolAt(y, b0 * per * co, pool, p, out, arg, vector);
         });
         return new Object[] {out, arg};
@@ -55,13 +56,16 @@ final class PooledConv {
         boolean direct = windows.direct(g, co);
         if (direct && wantDx) throw new IllegalArgumentException("PooledConv: the direct path has no input gradient");
         float[] dx = wantDx ? Alloc.floats(g.n() * g.h() * g.w() * g.c()) : null;
-        float[] all = windows.slotSums(g, filter + co, (acc, b0, nb, accumulate) -> {
-            if (!accumulate) Arrays.fill(acc, filter, filter + co, 0f);
+        boolean winograd = windows.throughWinograd(g, co);
+        float[] u = winograd && wantDx ? Winograd.filter(f, g.c(), co) : null;
+        int sums = winograd ? Winograd.transformed(g.c(), co) : filter;   // the filter's sums, then the bias's
+        float[] all = windows.slotSums(g, sums + co, (acc, b0, nb, accumulate) -> {
+            if (!accumulate) Arrays.fill(acc, sums, sums + co, 0f);
             if (direct) {
                 float[] dz = windows.scratch(1, per * co);
                 for (int b = b0; b < b0 + nb; b++) {
                     rebuild(dp, pooledOut, arg, b * pooled * co, (b + 1) * pooled * co, dz, b * per * co, per * co);
-                    biasSums(dz, per * co, co, acc, filter);
+                    biasSums(dz, per * co, co, acc, sums);
                     DirectConv.filterGrad(x, dz, b * per * co, null, null, g, co, acc, b, 1, accumulate || b > b0);
                 }
                 return;
@@ -69,10 +73,15 @@ final class PooledConv {
             int size = nb * per * co;
             float[] dz = windows.scratch(1, size);
             rebuild(dp, pooledOut, arg, b0 * pooled * co, (b0 + nb) * pooled * co, dz, b0 * per * co, size);
-            biasSums(dz, size, co, acc, filter);
+            biasSums(dz, size, co, acc, sums);
+            if (winograd) {
+                windows.winograd.backward(x, dz, 0, u, g, co, b0, nb, dx, acc, accumulate);
+                return;
+            }
             windows.tileFilterGrad(x, dz, 0, g, co, b0, nb, acc, accumulate);
             if (wantDx) windows.tileInputGrad(dz, 0, f, g, co, b0, nb, dx);
         });
+        if (winograd) return new float[][] {Winograd.filterGradient(all, g.c(), co), Arrays.copyOfRange(all, sums, sums + co), dx};
         return FastWindows.filterAndBias(all, filter, dx);
     }
 
