@@ -15,8 +15,10 @@ import java.util.Arrays;
  * im2col's own (measured at POINTS; the fast backend's tests bound it against the reference).
  */
 final class Winograd {
-    // blocks per chunk: 98 (two 14x14 images) keeps a chunk's 36 x 98 x (32 + 64) floats in L2
-    private static final int CHUNK = 98;
+    // blocks per chunk, so that a chunk's transformed inputs and outputs stay in L2 beside the 295 KB filter:
+    // the CNN's conv2 (ConvBench, pooled, 4 iterations): forward 49 (one 14x14 image) 7.0 ms, 98 10.1, 32 10.7;
+    // backward 98 16.2 ms (also the filter gradient's depth: fewer passes over its sums), 49 18.4, 147 15.7-17.1
+    private static final int CHUNK = 49, BACK_CHUNK = 98;
     // and infinity, the sixth. Against 0, ±1, ±2 these halve the error (max error over the rms of the
     // result, 14x14x32 into 64, batch 4: forward 1.3e-5 -> 6.3e-6, filter gradient 4.1e-5 -> 1.4e-5; im2col
     // 2.5e-6); all are dyadic, so Bᵀ and Aᵀ stay exact in float
@@ -152,8 +154,8 @@ final class Winograd {
      */
     void backward(float[] x, float[] dz, int at, float[] u, Window g, int co, int b0, int nb, float[] dx, float[] du, boolean accumulate) {
         int c = g.c(), blocks = nb * blocks(g);
-        for (int q0 = 0; q0 < blocks; q0 += CHUNK) {
-            int t = Math.min(CHUNK, blocks - q0);
+        for (int q0 = 0; q0 < blocks; q0 += BACK_CHUNK) {
+            int t = Math.min(BACK_CHUNK, blocks - q0);
             float[] dm = windows.scratch(3, 36 * t * co);
             outputAdjoint(dz, at, g, co, q0, t, dm);
             if (dx != null) {
