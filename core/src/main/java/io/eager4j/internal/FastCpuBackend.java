@@ -322,7 +322,38 @@ public final class FastCpuBackend extends ReferenceBackend {
     @Override
     public Buffer scatterAdd(DType dtype, Buffer v, int outer, int dim, int inner, Buffer indices) {
         if (dtype != DType.FLOAT32 || outer != 1 || inner != 1) return super.scatterAdd(dtype, v, outer, dim, inner, indices);
-        float[] r = FastWindows.scatterFlat(f(v), ((CpuBuffer) indices).ints(), dim);
+        float[] r = scatterFlat(f(v), ((CpuBuffer) indices).ints(), dim);
         return r != null ? new CpuBuffer(r) : super.scatterAdd(dtype, v, outer, dim, inner, indices);
+    }
+
+    /**
+     * values[j] added at idx[j] into a zero array of n (max pool's backward). Where no element is hit
+     * twice (windows that do not overlap) that is a copy; otherwise the sums are made in double and
+     * rounded once, like the reference. Null when an index is outside [0, n): the caller's
+     * reference path decides what that means.
+     */
+    static float[] scatterFlat(float[] values, int[] idx, int n) {
+        float[] r = new float[n];
+        long[] hit = new long[(n + 63) >>> 6];
+        for (int j = 0; j < idx.length; j++) {
+            int i = idx[j];
+            if (i < 0 || i >= n) return null;
+            long bit = 1L << i;
+            if ((hit[i >>> 6] & bit) != 0) return scatterInDouble(values, idx, n);
+            hit[i >>> 6] |= bit;
+            r[i] = values[j];
+        }
+        return r;
+    }
+
+    private static float[] scatterInDouble(float[] values, int[] idx, int n) {
+        double[] sum = new double[n];
+        for (int j = 0; j < idx.length; j++) {
+            if (idx[j] < 0 || idx[j] >= n) return null;
+            sum[idx[j]] += values[j];
+        }
+        float[] r = new float[n];
+        for (int i = 0; i < n; i++) r[i] = (float) sum[i];
+        return r;
     }
 }
