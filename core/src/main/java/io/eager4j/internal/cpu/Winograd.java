@@ -19,11 +19,13 @@ final class Winograd {
     // the CNN's conv2 (ConvBench, pooled, 4 iterations): forward 49 (one 14x14 image) 7.0 ms, 98 10.1, 32 10.7;
     // backward 98 16.2 ms (also the filter gradient's depth: fewer passes over its sums), 49 18.4, 147 15.7-17.1
     private static final int CHUNK = 49, BACK_CHUNK = 98;
-    // and infinity, the sixth. Against 0, ±1, ±2 these halve the error (max error over the rms of the
+    // the five finite points, infinity the sixth. Against 0, ±1, ±2 these halve the error (max error over the rms of the
     // result, 14x14x32 into 64, batch 4: forward 1.3e-5 -> 6.3e-6, filter gradient 4.1e-5 -> 1.4e-5; im2col
     // 2.5e-6); all are dyadic, so Bᵀ and Aᵀ stay exact in float
     private static final double[] POINTS = {0, 1, -1, 2, -0.5};
-    // the matrices at POINTS (WinogradKernels has Bᵀ's and Aᵀ's coefficients written out; WinogradTest compares)
+    // the matrices at POINTS, Toom-Cook transposed: Aᵀ evaluates at the points, Bᵀ's rows are the Lagrange
+    // basis polynomials times f_j = prod (a_j - a_l), and G takes the 1/f_j (WinogradKernels has Bᵀ's and
+    // Aᵀ's coefficients written out; WinogradTest compares them, and checks the correlation)
     static final double[][] BT = new double[6][6], AT = new double[2][6];
     static final double[][] G = new double[6][5];
 
