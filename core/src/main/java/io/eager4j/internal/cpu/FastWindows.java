@@ -43,7 +43,7 @@ public final class FastWindows {
 
     /** Whether this geometry goes through {@link Winograd}'s F(2x2, 5x5) rather than im2col: channels in and out a multiple of the vector length. */
     public boolean throughWinograd(Window g, int co) {
-        return winograd != null && vectorRows(g.c()) && vectorRows(co) && !direct(g, co) && Winograd.fits(g);
+        return winograd != null && vectorRows(g.c()) && vectorRows(co) && Winograd.fits(g);   // never direct: 25 x c taps
     }
 
     /** G f Gᵀ where {@link #throughWinograd}, else null. */
@@ -51,7 +51,10 @@ public final class FastWindows {
         return throughWinograd(g, co) ? Winograd.filter(f, g.c(), co) : null;
     }
 
-    /** This thread's scratch array {@code slot} (0: patches or their gradients, 1: a tile's outputs), at least n long; it grows to the largest size seen. */
+    /**
+     * This thread's scratch array {@code slot} (0: patches or their gradients, 1: a tile's outputs; 2-5:
+     * {@link Winograd}'s), at least n long; it grows to the largest size seen.
+     */
     float[] scratch(int slot, int n) {
         float[][] s = scratch.get();
         if (s[slot].length < n) s[slot] = new float[n];
@@ -261,12 +264,7 @@ public final class FastWindows {
         float[] dz = wantDz ? Alloc.floatsOverwritten(g.positions() * co) : null;
         // each slot's sums: the filter's gradient, then the bias's
         float[] all = slotSums(g, filter + co, (acc, b0, nb, accumulate) -> DirectConv.filterGrad(x, dy, 0, y, dz, g, co, acc, b0, nb, accumulate));
-        return filterAndBias(all, filter, dz);
-    }
-
-    /** {filter gradient, bias gradient, {@code third}} from sums that hold the filter's {@code filter} elements, then the bias's. */
-    static float[][] filterAndBias(float[] sums, int filter, float[] third) {
-        return new float[][] {java.util.Arrays.copyOf(sums, filter), java.util.Arrays.copyOfRange(sums, filter, sums.length), third};
+        return new float[][] {java.util.Arrays.copyOf(all, filter), java.util.Arrays.copyOfRange(all, filter, filter + co), dz};
     }
 
     /** {pooled, argmax into the convolution's output} of maxPool2d(conv2dBiasRelu(...)); pooling windows must not overlap. */

@@ -57,7 +57,7 @@ final class PooledConv {
         if (direct && wantDx) throw new IllegalArgumentException("PooledConv: the direct path has no input gradient");
         float[] dx = wantDx ? Alloc.floats(g.n() * g.h() * g.w() * g.c()) : null;
         boolean winograd = windows.throughWinograd(g, co);
-        float[] u = winograd && wantDx ? Winograd.filter(f, g.c(), co) : null;
+        float[] u = wantDx ? windows.winogradFilter(f, g, co) : null;
         int sums = winograd ? Winograd.transformed(g.c(), co) : filter;   // the filter's sums, then the bias's
         float[] all = windows.slotSums(g, sums + co, (acc, b0, nb, accumulate) -> {
             if (!accumulate) Arrays.fill(acc, sums, sums + co, 0f);
@@ -81,8 +81,8 @@ final class PooledConv {
             windows.tileFilterGrad(x, dz, 0, g, co, b0, nb, acc, accumulate);
             if (wantDx) windows.tileInputGrad(dz, 0, f, g, co, b0, nb, dx);
         });
-        if (winograd) return new float[][] {Winograd.filterGradient(all, g.c(), co), Arrays.copyOfRange(all, sums, sums + co), dx};
-        return FastWindows.filterAndBias(all, filter, dx);
+        float[] df = winograd ? Winograd.filterGradient(all, g.c(), co) : Arrays.copyOf(all, filter);
+        return new float[][] {df, Arrays.copyOfRange(all, sums, sums + co), dx};
     }
 
     /** dz[0, size) for the images whose pooled elements are [from, to): zeros, and each dp times the mask at its maximum. */

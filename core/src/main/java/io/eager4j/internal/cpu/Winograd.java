@@ -1,7 +1,6 @@
 package io.eager4j.internal.cpu;
 
 import io.eager4j.internal.Window;
-import java.util.Arrays;
 
 /**
  * 5x5 convolutions of stride 1 with SAME padding on even sizes through Winograd's minimal filtering
@@ -79,59 +78,43 @@ final class Winograd {
     /** G f Gᵀ at each of the 36 points, [36][c][co] from the HWIO filter [5][5][c][co]: in double, rounded once. */
     static float[] filter(float[] f, int c, int co) {
         int cc = c * co;
-        double[] half = new double[30 * cc];   // [6][5 (kx)][c][co]: G applied down the filter's rows
-        for (int u = 0; u < 6; u++) {
-            for (int ky = 0; ky < 5; ky++) {
-                double k = G[u][ky];
-                if (k == 0) continue;
-                for (int kx = 0; kx < 5; kx++) {
-                    int to = (u * 5 + kx) * cc, from = (ky * 5 + kx) * cc;
-                    for (int e = 0; e < cc; e++) half[to + e] += k * f[from + e];
-                }
-            }
-        }
-        float[] out = new float[36 * cc];
-        double[] row = new double[cc];
-        for (int u = 0; u < 6; u++) {
-            for (int v = 0; v < 6; v++) {
-                Arrays.fill(row, 0);
-                for (int kx = 0; kx < 5; kx++) {
-                    double k = G[v][kx];
-                    if (k == 0) continue;
-                    for (int e = 0, from = (u * 5 + kx) * cc; e < cc; e++) row[e] += k * half[from + e];
-                }
-                for (int e = 0, to = (u * 6 + v) * cc; e < cc; e++) out[to + e] = (float) row[e];
-            }
-        }
-        return out;
+        double[] in = new double[f.length];
+        for (int i = 0; i < f.length; i++) in[i] = f[i];
+        return rounded(along(along(in, 1, 5, 5 * cc, G, false), 6, 5, cc, G, false));   // down the rows (ky), then along them (kx)
     }
 
     /** The filter's gradient [5][5][c][co] from du, its gradient at the 36 points: Gᵀ du G, in double, rounded once. */
     static float[] filterGradient(float[] du, int c, int co) {
         int cc = c * co;
-        double[] half = new double[30 * cc];   // [6 (u)][5 (kx)][c][co]
-        for (int u = 0; u < 6; u++) {
-            for (int v = 0; v < 6; v++) {
-                for (int kx = 0; kx < 5; kx++) {
-                    double k = G[v][kx];
+        double[] in = new double[du.length];
+        for (int i = 0; i < du.length; i++) in[i] = du[i];
+        return rounded(along(along(in, 6, 6, cc, G, true), 1, 6, 5 * cc, G, true));   // the adjoint: v to kx, then u to ky
+    }
+
+    /**
+     * m (or mᵀ) applied along the middle axis of x, [outer][axis][inner], each sum in ascending order of
+     * the axis; a zero coefficient adds nothing.
+     */
+    private static double[] along(double[] x, int outer, int axis, int inner, double[][] m, boolean transpose) {
+        int rows = transpose ? m[0].length : m.length;
+        double[] out = new double[outer * rows * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int r = 0; r < rows; r++) {
+                int to = (o * rows + r) * inner;
+                for (int j = 0; j < axis; j++) {
+                    double k = transpose ? m[j][r] : m[r][j];
                     if (k == 0) continue;
-                    for (int e = 0, to = (u * 5 + kx) * cc, from = (u * 6 + v) * cc; e < cc; e++) half[to + e] += k * du[from + e];
+                    for (int e = 0, from = (o * axis + j) * inner; e < inner; e++) out[to + e] += k * x[from + e];
                 }
             }
         }
-        double[] sum = new double[25 * cc];
-        for (int u = 0; u < 6; u++) {
-            for (int ky = 0; ky < 5; ky++) {
-                double k = G[u][ky];
-                if (k == 0) continue;
-                for (int kx = 0; kx < 5; kx++) {
-                    for (int e = 0, to = (ky * 5 + kx) * cc, from = (u * 5 + kx) * cc; e < cc; e++) sum[to + e] += k * half[from + e];
-                }
-            }
-        }
-        float[] df = new float[25 * cc];
-        for (int i = 0; i < df.length; i++) df[i] = (float) sum[i];
-        return df;
+        return out;
+    }
+
+    private static float[] rounded(double[] x) {
+        float[] r = new float[x.length];
+        for (int i = 0; i < x.length; i++) r[i] = (float) x[i];
+        return r;
     }
 
     /**
