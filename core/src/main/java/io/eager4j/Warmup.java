@@ -9,8 +9,7 @@ import io.eager4j.optim.Optimizer;
  * the common ops and their kernels before a user's first steps need them, instead of running them
  * interpreted; on the CLI this overlaps loading the data. With {@code -Deager4j.warmup=traced} (what
  * {@code --trace} sets) it then replays a traced step of the smaller one, so that the replay path is
- * compiled too; with {@code -Deager4j.warmup.conv=true} (what train-cnn sets) it starts with a small
- * CNN's steps. Its own thread, tape, generator and variables: nothing it does is visible. Skipped on
+ * compiled too. Its own thread, tape, generator and variables: nothing it does is visible. Skipped on
  * one core and with {@code -Deager4j.warmup=false}.
  */
 final class Warmup {
@@ -19,20 +18,19 @@ final class Warmup {
     static void start() {
         String mode = System.getProperty("eager4j.warmup", "true");
         if (!mode.equals("false") && Runtime.getRuntime().availableProcessors() > 1) {
-            boolean traced = mode.equals("traced"), conv = Boolean.getBoolean("eager4j.warmup.conv");
-            Thread.ofPlatform().daemon().name("eager4j-warm-up").priority(Thread.MIN_PRIORITY).start(() -> run(traced, conv));
+            boolean traced = mode.equals("traced");
+            Thread.ofPlatform().daemon().name("eager4j-warm-up").priority(Thread.MIN_PRIORITY).start(() -> run(traced));
         }
     }
 
     /**
      * The warm-up itself; true when it ran to the end. {@code traced}: then 1500 replays of a traced step
-     * too; {@code conv}: a small CNN's steps first ({@link #convSteps}). Measured on the seed's --trace, 3 alternating pairs: 2.05-2.11 -> 1.89-1.94 s, though they run
+     * too. Measured on the seed's --trace, 3 alternating pairs: 2.05-2.11 -> 1.89-1.94 s, though they run
      * into its first steps; the eager seed gained nothing from them (2.03-2.15 against 2.02-2.20 s).
      */
-    static boolean run(boolean traced, boolean conv) {
+    static boolean run(boolean traced) {
         try {
             Rng rng = new Rng(1);
-            if (conv) convSteps(rng);   // first: a CNN's first step needs these most
             // small: 784x150 in batches of 32 (the split-GEMM path) measured 0.2 s slower on the CLI, +6 MiB RSS
             int hid = 32, bat = 16;
             Variable w0 = Variable.create("warm-up/W0", 784, hid), b0 = Variable.create("warm-up/b0", hid);
@@ -62,30 +60,6 @@ final class Warmup {
     private static void tinySteps(Rng rng) {
         Tiny m = new Tiny("V", rng);
         for (int step = 0; step < 600; step++) m.adam.minimize(() -> m.loss(m.x, m.y, true)).item();
-    }
-
-    /**
-     * 30 steps of a small CNN on pairs of 28x28 images with the Deep-MNIST network's two pooled
-     * convolutions (5x5, 1 -> 32 direct, 32 -> 64 through Winograd), so their kernels are compiled
-     * before a CNN's first step, which otherwise runs them as the Vector API's slow boxed code until C2
-     * has (train-cnn --trace's first 30 steps, FirstSteps runs: about 1.3 s over their steady time,
-     * 0.4-0.5 s less with these). On with {@code -Deager4j.warmup.conv=true}, which train-cnn sets.
-     */
-    static void convSteps(Rng rng) {
-        int n = 2;
-        Variable k1 = new Variable("warm-up/k1", rng.uniform(-0.2, 0.2, 5, 5, 1, 32)), c1 = Variable.create("warm-up/c1", 32);
-        Variable k2 = new Variable("warm-up/k2", rng.uniform(-0.05, 0.05, 5, 5, 32, 64)), c2 = Variable.create("warm-up/c2", 64);
-        Variable w = new Variable("warm-up/w", rng.uniform(-0.02, 0.02, 7 * 7 * 64, 10)), wb = Variable.create("warm-up/wb", 10);
-        Tensor x = rng.uniform(0, 1, n, 28, 28, 1), y = rng.uniform(0, 1, n, 10).argmax(1).oneHot(10);
-        Optimizer adam = new Adam(1e-3);
-        int[] one = {1, 1}, two = {2, 2};
-        for (int step = 0; step < 30; step++) {
-            adam.minimize(() -> {
-                Tensor h = Windows.conv2dBiasReluMaxPool(x, k1, c1, one, true, two, two, true);
-                h = Windows.conv2dBiasReluMaxPool(h, k2, c2, one, true, two, two, true);
-                return NN.softmaxCrossEntropy(h.reshape(n, 7 * 7 * 64).matmul(w).add(wb), y).mean();
-            }).item();
-        }
     }
 
     /** The tiny MLP's step as a {@link Traced} function, replayed: the replay's own code and buffer plan. */

@@ -28,7 +28,6 @@ public final class CnnWorkload {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
         boolean trace = args.length > 2 && args[2].equals("trace");
         if (trace && System.getProperty("eager4j.warmup") == null) System.setProperty("eager4j.warmup", "traced");   // as --trace does
-        if (System.getProperty("eager4j.warmup.conv") == null) System.setProperty("eager4j.warmup.conv", "true");   // as train-cnn does
         Device.cpu();
         DataSets mnist = Mnist.readDataSets(null, true);
         Rng.setSeed(seed);

@@ -35,9 +35,6 @@ final class TrainCnn implements Callable<Integer> {
     public Integer call() throws Exception {
         var cl = spec.commandLine();
         flags.validate(cl, STEPS, LOG_EVERY);
-        if (System.getProperty("eager4j.warmup.conv") == null) {
-            System.setProperty("eager4j.warmup.conv", "true");   // before the device opens: its warm-up compiles the convolutions first
-        }
         Device dev = flags.device(cl);
         Dataset ds = flags.dataset(cl);
         if (flags.launchesSpark()) return flags.launchSpark(cl, "train-cnn", STEPS, LOG_EVERY);

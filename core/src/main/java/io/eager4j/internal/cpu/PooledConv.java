@@ -26,10 +26,15 @@ final class PooledConv {
         float[] out = Alloc.floatsOverwritten(pool.positions() * co);
         int[] arg = Alloc.ints(out.length);
         int per = g.oh() * g.ow(), tile = windows.tile(g), pooled = pool.oh() * pool.ow();
-        boolean direct = windows.direct(g, co), vector = windows.vectorRows(co);
+        boolean direct = windows.direct(g, co), vector = windows.vectorRows(co), inRegisters = direct && DirectConv.poolsInRegisters(g, pool);
         float[] u = windows.winogradFilter(f, g, co);
         windows.workers.run(windows.tiles(g, tile), t -> {
             int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
+            if (inRegisters) {   // conv1's: not even an image's output is stored
+                float[] scratch = windows.scratch(1, DirectConv.pooledScratch(g));
+                for (int b = b0; b < b0 + nb; b++) DirectConv.forwardPooled(x, f, bias, g, co, out, arg, b, scratch);
+                return;
+            }
             if (direct) {   // an image's output (conv1's: 100 KB) stays in the core's cache until it is pooled
                 float[] y = windows.scratch(1, per * co);
                 for (int b = b0; b < b0 + nb; b++) {
