@@ -175,6 +175,112 @@ final class DirectConv {
         }
     }
 
+    /** Floats of scratch {@link #filterGradPadded} needs: the padded image. */
+    static int paddedImage(Window g) {
+        return padded(g, g.oh(), g.kh(), g.sh()) * padded(g, g.ow(), g.kw(), g.sw()) * g.c();
+    }
+
+    /**
+     * df[0, patch * co) += image b's filter gradient and df[biasAt, biasAt + co) += its bias gradient,
+     * from dz (the image's, at dz[0, oh * ow * co)): the image is copied into scratch with its padding
+     * as zeros, and taps go eight at a time, each pass over the image's pixels in 16 FMA chains (the
+     * first pass sums the bias too), so each dz vector is loaded once for 16 FMAs, with no bounds tests.
+     * The padding's products are exact zeros; the sums run over the pixels in order.
+     */
+    static void filterGradPadded(float[] x, float[] dz, Window g, int co, float[] df, int biasAt, int b, float[] scratch) {
+        int c = g.c(), row = g.kw() * c, taps = g.kh() * row, pw = padded(g, g.ow(), g.kw(), g.sw());
+        pad(x, g, b, scratch, padded(g, g.oh(), g.kh(), g.sh()), pw);
+        int[] at = new int[taps];   // each tap's input relative to its pixel's: a row's (kx, ci) lie side by side
+        for (int t = 0; t < taps; t++) at[t] = t / row * pw * c + t % row;
+        for (int q = 0; q < co; q += CHANNELS) {
+            int t = 0;
+            for (; t + 8 <= taps; t += 8) eightTaps(scratch, dz, g, pw, co, q, at, t, df, t == 0 ? biasAt : -1);
+            for (; t < taps; t++) oneTap(scratch, dz, g, pw, co, q, at[t], df, t * co + q, t == 0 ? biasAt : -1);
+        }
+    }
+
+    /** Taps t .. t+7 of output channels [q, q + 2VL), into df; with biasAt >= 0 the bias's sums too. */
+    private static void eightTaps(float[] xp, float[] dz, Window g, int pw, int co, int q, int[] at, int t, float[] df, int biasAt) {
+        int c = g.c(), step = g.sw() * c, down = g.sh() * pw * c, ow = g.ow();
+        int i0 = at[t], i1 = at[t + 1], i2 = at[t + 2], i3 = at[t + 3], i4 = at[t + 4], i5 = at[t + 5], i6 = at[t + 6], i7 = at[t + 7];
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+        FloatVector e0 = a0, e1 = a0, f0 = a0, f1 = a0, g0 = a0, g1 = a0, h0 = a0, h1 = a0, s0 = a0, s1 = a0;
+        for (int oy = 0, d = q; oy < g.oh(); oy++) {
+            for (int ox = 0, i = oy * down; ox < ow; ox++, i += step, d += co) {
+                FloatVector u = FloatVector.fromArray(S, dz, d), v = FloatVector.fromArray(S, dz, d + VL);
+                s0 = s0.add(u);
+                s1 = s1.add(v);
+                FloatVector w = FloatVector.broadcast(S, xp[i + i0]);
+                a0 = w.fma(u, a0);
+                a1 = w.fma(v, a1);
+                w = FloatVector.broadcast(S, xp[i + i1]);
+                b0 = w.fma(u, b0);
+                b1 = w.fma(v, b1);
+                w = FloatVector.broadcast(S, xp[i + i2]);
+                c0 = w.fma(u, c0);
+                c1 = w.fma(v, c1);
+                w = FloatVector.broadcast(S, xp[i + i3]);
+                d0 = w.fma(u, d0);
+                d1 = w.fma(v, d1);
+                w = FloatVector.broadcast(S, xp[i + i4]);
+                e0 = w.fma(u, e0);
+                e1 = w.fma(v, e1);
+                w = FloatVector.broadcast(S, xp[i + i5]);
+                f0 = w.fma(u, f0);
+                f1 = w.fma(v, f1);
+                w = FloatVector.broadcast(S, xp[i + i6]);
+                g0 = w.fma(u, g0);
+                g1 = w.fma(v, g1);
+                w = FloatVector.broadcast(S, xp[i + i7]);
+                h0 = w.fma(u, h0);
+                h1 = w.fma(v, h1);
+            }
+        }
+        int f = t * co + q;
+        FloatVector.fromArray(S, df, f).add(a0).intoArray(df, f);
+        FloatVector.fromArray(S, df, f + VL).add(a1).intoArray(df, f + VL);
+        FloatVector.fromArray(S, df, f + co).add(b0).intoArray(df, f + co);
+        FloatVector.fromArray(S, df, f + co + VL).add(b1).intoArray(df, f + co + VL);
+        FloatVector.fromArray(S, df, f + 2 * co).add(c0).intoArray(df, f + 2 * co);
+        FloatVector.fromArray(S, df, f + 2 * co + VL).add(c1).intoArray(df, f + 2 * co + VL);
+        FloatVector.fromArray(S, df, f + 3 * co).add(d0).intoArray(df, f + 3 * co);
+        FloatVector.fromArray(S, df, f + 3 * co + VL).add(d1).intoArray(df, f + 3 * co + VL);
+        FloatVector.fromArray(S, df, f + 4 * co).add(e0).intoArray(df, f + 4 * co);
+        FloatVector.fromArray(S, df, f + 4 * co + VL).add(e1).intoArray(df, f + 4 * co + VL);
+        FloatVector.fromArray(S, df, f + 5 * co).add(f0).intoArray(df, f + 5 * co);
+        FloatVector.fromArray(S, df, f + 5 * co + VL).add(f1).intoArray(df, f + 5 * co + VL);
+        FloatVector.fromArray(S, df, f + 6 * co).add(g0).intoArray(df, f + 6 * co);
+        FloatVector.fromArray(S, df, f + 6 * co + VL).add(g1).intoArray(df, f + 6 * co + VL);
+        FloatVector.fromArray(S, df, f + 7 * co).add(h0).intoArray(df, f + 7 * co);
+        FloatVector.fromArray(S, df, f + 7 * co + VL).add(h1).intoArray(df, f + 7 * co + VL);
+        if (biasAt >= 0) {
+            FloatVector.fromArray(S, df, biasAt + q).add(s0).intoArray(df, biasAt + q);
+            FloatVector.fromArray(S, df, biasAt + q + VL).add(s1).intoArray(df, biasAt + q + VL);
+        }
+    }
+
+    /** One tap's sums, as {@link #eightTaps} does eight (the bias's too where fewer than eight taps make a pass). */
+    private static void oneTap(float[] xp, float[] dz, Window g, int pw, int co, int q, int at, float[] df, int f, int biasAt) {
+        int c = g.c(), step = g.sw() * c, down = g.sh() * pw * c, ow = g.ow();
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, s0 = a0, s1 = a0;
+        for (int oy = 0, d = q; oy < g.oh(); oy++) {
+            for (int ox = 0, i = oy * down + at; ox < ow; ox++, i += step, d += co) {
+                FloatVector u = FloatVector.fromArray(S, dz, d), v = FloatVector.fromArray(S, dz, d + VL);
+                s0 = s0.add(u);
+                s1 = s1.add(v);
+                FloatVector w = FloatVector.broadcast(S, xp[i]);
+                a0 = w.fma(u, a0);
+                a1 = w.fma(v, a1);
+            }
+        }
+        FloatVector.fromArray(S, df, f).add(a0).intoArray(df, f);
+        FloatVector.fromArray(S, df, f + VL).add(a1).intoArray(df, f + VL);
+        if (biasAt >= 0) {
+            FloatVector.fromArray(S, df, biasAt + q).add(s0).intoArray(df, biasAt + q);
+            FloatVector.fromArray(S, df, biasAt + q + VL).add(s1).intoArray(df, biasAt + q + VL);
+        }
+    }
+
     /** Image b into scratch[0, ph * pw * c): each row at its padded place, zeros around it. */
     private static void pad(float[] x, Window g, int b, float[] scratch, int ph, int pw) {
         int c = g.c(), h = g.h(), w = g.w();

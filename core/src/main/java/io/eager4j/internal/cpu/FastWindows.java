@@ -52,7 +52,8 @@ public final class FastWindows {
     }
 
     /**
-     * This thread's scratch array {@code slot} (0: patches or their gradients, 1: a tile's outputs; 2-5:
+     * This thread's scratch array {@code slot} (0: patches or their gradients, or the direct path's padded
+     * image, 1: a tile's outputs or their gradients; 2-5:
      * {@link Winograd}'s), at least n long; it grows to the largest size seen.
      */
     float[] scratch(int slot, int n) {

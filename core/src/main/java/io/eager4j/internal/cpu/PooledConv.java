@@ -31,7 +31,7 @@ final class PooledConv {
         windows.workers.run(windows.tiles(g, tile), t -> {
             int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
             if (inRegisters) {   // conv1's: not even an image's output is stored
-                float[] scratch = windows.scratch(1, DirectConv.pooledScratch(g));
+                float[] scratch = windows.scratch(0, DirectConv.pooledScratch(g));
                 for (int b = b0; b < b0 + nb; b++) DirectConv.forwardPooled(x, f, bias, g, co, out, arg, b, scratch);
                 return;
             }
@@ -67,11 +67,11 @@ final class PooledConv {
         float[] all = windows.slotSums(g, sums + co, (acc, b0, nb, accumulate) -> {
             if (!accumulate) Arrays.fill(acc, sums, sums + co, 0f);
             if (direct) {
-                float[] dz = windows.scratch(1, per * co);
+                float[] dz = windows.scratch(1, per * co), image = windows.scratch(0, DirectConv.paddedImage(g));
+                if (!accumulate) Arrays.fill(acc, 0, filter, 0f);
                 for (int b = b0; b < b0 + nb; b++) {
                     rebuild(dp, pooledOut, arg, b * pooled * co, (b + 1) * pooled * co, dz, b * per * co, per * co);
-                    biasSums(dz, per * co, co, acc, sums);
-                    DirectConv.filterGrad(x, dz, b * per * co, null, null, g, co, acc, b, 1, accumulate || b > b0);
+                    DirectConv.filterGradPadded(x, dz, g, co, acc, sums, b, image);
                 }
                 return;
             }

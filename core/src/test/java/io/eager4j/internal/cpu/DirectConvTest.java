@@ -48,6 +48,53 @@ class DirectConvTest {
         assertFalse(DirectConv.poolsInRegisters(narrow, Window.of("test", narrow.outputShape(32), 2, 2, 2, 2, true)), "3 windows a row");
     }
 
+    /**
+     * The padded filter gradient against sums in double over the taps inside the image, with the bias
+     * gradient after it, both added to what df held; geometries with and without pooling's constraints,
+     * 25 taps (three passes of eight and one alone) and 27, 16 and 6.
+     */
+    @Test
+    void thePaddedFilterGradientIsTheSumOverPixels() {
+        Random r = new Random(4);
+        int[][] cases = {CASES[0], CASES[1], CASES[2], CASES[5], {2, 9, 7, 1, 5, 5, 2, 2, 1, 32}, {1, 5, 6, 2, 1, 3, 1, 1, 0, 64}};
+        for (int[] c : cases) {
+            Window g = Window.of("test", new int[] {c[0], c[1], c[2], c[3]}, c[4], c[5], c[6], c[7], c[8] == 1);
+            int co = c[9], filter = g.patch() * co, per = g.oh() * g.ow() * co;
+            float[] x = new float[c[0] * c[1] * c[2] * c[3]], dz = new float[per], df = new float[filter + co];
+            for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+            float[] image = new float[DirectConv.paddedImage(g)];
+            for (int b = 0; b < g.n(); b++) {
+                for (int i = 0; i < per; i++) dz[i] = r.nextInt(4) == 0 ? (float) r.nextGaussian() : 0f;
+                for (int i = 0; i < df.length; i++) df[i] = (float) r.nextGaussian();
+                double[] expected = new double[df.length], scale = new double[df.length];
+                for (int i = 0; i < df.length; i++) expected[i] = scale[i] = df[i];
+                for (int oy = 0; oy < g.oh(); oy++) for (int ox = 0; ox < g.ow(); ox++) for (int o = 0; o < co; o++) {
+                    double d = dz[(oy * g.ow() + ox) * co + o];
+                    expected[filter + o] += d;
+                    scale[filter + o] += Math.abs(d);
+                    for (int ky = 0; ky < g.kh(); ky++) for (int kx = 0; kx < g.kw(); kx++) {
+                        int iy = oy * g.sh() + ky - g.padTop(), ix = ox * g.sw() + kx - g.padLeft();
+                        if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) continue;
+                        for (int ci = 0; ci < g.c(); ci++) {
+                            int t = ((ky * g.kw() + kx) * g.c() + ci) * co + o;
+                            double term = x[((b * g.h() + iy) * g.w() + ix) * g.c() + ci] * d;
+                            expected[t] += term;
+                            scale[t] += Math.abs(term);
+                        }
+                    }
+                }
+                DirectConv.filterGradPadded(x, dz, g, co, df, filter, b, image);
+                for (int i = 0; i < df.length; i++) {
+                    double tol = 1e-6 * (Math.abs(scale[i]) + 1);
+                    if (Math.abs(df[i] - expected[i]) > tol) {
+                        throw new AssertionError(Arrays.toString(c) + " image " + b + (i < filter ? ": filter gradient " : ": bias gradient ")
+                                + i + " is " + df[i] + ", expected " + expected[i]);
+                    }
+                }
+            }
+        }
+    }
+
     private static void check(float[] x, float[] f, float[] bias, Window g, Window pool, int co, String what) {
         int per = g.oh() * g.ow() * co, pooled = pool.oh() * pool.ow();
         float[] y = new float[per], expected = new float[pool.positions() * co], actual = new float[expected.length];
