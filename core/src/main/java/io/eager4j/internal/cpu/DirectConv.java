@@ -60,18 +60,19 @@ final class DirectConv {
                                 }
                             }
                         }
-                        if (bias != null) {
-                            FloatVector c0 = FloatVector.fromArray(S, bias, q), c1 = FloatVector.fromArray(S, bias, q + VL);
-                            a0 = relu(a0.add(c0));
-                            a1 = relu(a1.add(c1));
-                            b0v = relu(b0v.add(c0));
-                            b1v = relu(b1v.add(c1));
-                        }
                         a0.intoArray(y, out + q);
                         a1.intoArray(y, out + q + VL);
                         if (two) {
                             b0v.intoArray(y, out + co + q);
                             b1v.intoArray(y, out + co + q + VL);
+                        }
+                        if (bias != null) {
+                            biasRelu(y, out + q, bias, q);
+                            biasRelu(y, out + q + VL, bias, q + VL);
+                            if (two) {
+                                biasRelu(y, out + co + q, bias, q);
+                                biasRelu(y, out + co + q + VL, bias, q + VL);
+                            }
                         }
                     }
                 }
@@ -298,9 +299,12 @@ final class DirectConv {
      * replacing on strictly greater ends). {@code at}: the top left pixel's index into the output.
      */
     private static void pool(float[] scratch, int s, float[] bias, int q, int at, int right, int down, float[] out, int[] arg, int to) {
-        FloatVector e = FloatVector.fromArray(S, bias, q);
-        FloatVector a = relu(FloatVector.fromArray(S, scratch, s).add(e)), b = relu(FloatVector.fromArray(S, scratch, s + 2 * VL).add(e));
-        FloatVector c = relu(FloatVector.fromArray(S, scratch, s + 8 * VL).add(e)), d = relu(FloatVector.fromArray(S, scratch, s + 10 * VL).add(e));
+        biasRelu(scratch, s, bias, q);
+        biasRelu(scratch, s + 2 * VL, bias, q);
+        biasRelu(scratch, s + 8 * VL, bias, q);
+        biasRelu(scratch, s + 10 * VL, bias, q);
+        FloatVector a = FloatVector.fromArray(S, scratch, s), b = FloatVector.fromArray(S, scratch, s + 2 * VL);
+        FloatVector c = FloatVector.fromArray(S, scratch, s + 8 * VL), d = FloatVector.fromArray(S, scratch, s + 10 * VL);
         FloatVector m = a.max(b).max(c).max(d);
         IntVector i = IntVector.zero(I).addIndex(1).add(at);
         m.intoArray(out, to);
@@ -393,11 +397,16 @@ final class DirectConv {
         }
     }
 
-    /** Kernels.relu's branch-free form, lane-wise: NaN and negatives (and -0) to +0. */
-    static FloatVector relu(FloatVector v) {
-        IntVector b = v.reinterpretAsInts();
+    /**
+     * a[i, i + VL) = relu(a + bias[q, q + VL)), Kernels.relu's branch-free form lane-wise: NaN and
+     * negatives (and -0) to +0. On arrays, not vectors: a vector passed to a method C2 does not inline
+     * is boxed, and once C1's calls had this compiled on its own, C2 stopped inlining it into
+     * WinogradKernels.at, which then ran 4x slower.
+     */
+    static void biasRelu(float[] a, int i, float[] bias, int q) {
+        IntVector b = FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, bias, q)).reinterpretAsInts();
         IntVector keep = b.neg().lanewise(VectorOperators.ASHR, 31).and(b.sub(0x7f800001).lanewise(VectorOperators.ASHR, 31));
-        return b.and(keep).reinterpretAsFloats();
+        b.and(keep).reinterpretAsFloats().intoArray(a, i);
     }
 
     /** 1f where y > +0, else 0f: the fast backend's reluGrad's mask. */

@@ -63,13 +63,12 @@ final class WinogradKernels {
         FloatVector m1 = load(m, o + stride), m2 = load(m, o + 2 * stride), m3 = load(m, o + 3 * stride), m4 = load(m, o + 4 * stride);
         FloatVector r0 = load(m, o).add(m1).add(m2).add(m3).add(m4);
         FloatVector r1 = m1.sub(m2).add(m3.mul(2f)).sub(m4.mul(0.5f)).add(load(m, o + 5 * stride));
-        if (bias != null) {
-            FloatVector k = load(bias, ci);
-            r0 = DirectConv.relu(r0.add(k));
-            r1 = DirectConv.relu(r1.add(k));
-        }
         r0.intoArray(out, p);
         r1.intoArray(out, p + outStride);
+        if (bias != null) {
+            DirectConv.biasRelu(out, p, bias, ci);
+            DirectConv.biasRelu(out, p + outStride, bias, ci);
+        }
     }
 
     static void add(float[] from, int o, float[] to, int p) {
