@@ -165,20 +165,23 @@ final class Winograd {
     /** v[p][i][c] = (Bᵀ d B)[p] for blocks q0 .. q0+t-1 of the images from b0, d the 6x6 input block (zeros in the padding). */
     private void inputTransform(float[] x, Window g, int b0, int q0, int t, float[] v) {
         int c = g.c(), h = g.h(), w = g.w(), tw = w / 2, per = blocks(g), vl = WinogradKernels.VL;
-        float[] half = windows.scratch(5, 36 * c);   // [6][6 (column)][c]: Bᵀ applied down the block's columns
+        // [6][6 (column slot)][c]: Bᵀ applied down the block's columns, input column ix in slot (ix + 2) % 6,
+        // so the next block along a row (two columns on) reuses four and computes two
+        float[] half = windows.scratch(5, 36 * c);
         int[] row = new int[6], half6 = new int[6];
         for (int i = 0; i < t; i++) {
             int q = q0 + i, b = b0 + q / per, y0 = q % per / tw * 2 - 2, x0 = q % tw * 2 - 2;
-            for (int col = 0; col < 6; col++) {
+            boolean along = i > 0 && x0 > -2;   // the block before, in this call, is its left neighbour
+            for (int col = along ? 4 : 0; col < 6; col++) {
                 int ix = x0 + col;
                 for (int r = 0; r < 6; r++) {
                     int iy = y0 + r;
                     row[r] = ix < 0 || ix >= w || iy < 0 || iy >= h ? -1 : ((b * h + iy) * w + ix) * c;
                 }
-                for (int ci = 0; ci < c; ci += vl) WinogradKernels.bt(x, row, ci, half, col * c + ci, 6 * c);
+                for (int ci = 0; ci < c; ci += vl) WinogradKernels.bt(x, row, ci, half, (ix + 2) % 6 * c + ci, 6 * c);
             }
             for (int a = 0; a < 6; a++) {
-                for (int k = 0; k < 6; k++) half6[k] = (a * 6 + k) * c;
+                for (int k = 0; k < 6; k++) half6[k] = (a * 6 + (x0 + k + 2) % 6) * c;
                 for (int ci = 0; ci < c; ci += vl) WinogradKernels.bt(half, half6, ci, v, (a * 6 * t + i) * c + ci, t * c);
             }
         }
