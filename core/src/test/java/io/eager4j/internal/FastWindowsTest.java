@@ -30,9 +30,11 @@ class FastWindowsTest {
             // channels a multiple of the vector length: im2col, col2im and max pooling a vector at a time (VectorPatches)
             {2, 7, 5, 32, 3, 3, 2, 2, 1, 3}, {1, 5, 5, 64, 2, 2, 1, 1, 0, 2},
             // 5x5 SAME stride 1 on even sizes, channels a multiple of the vector length: Winograd's F(2x2, 5x5)
-            // (9 images: two tiles, blocks in chunks of 98 and one of 49); an odd height stays on im2col
+            // (9 images: two tiles, blocks in chunks of 98 and one of 49; 9 of 10x12: chunks that start
+            // inside a row of blocks, where the transforms cannot share columns with the block before)
+            // an odd height stays on im2col
             {3, 6, 10, 32, 5, 5, 1, 1, 1, 64}, {2, 8, 4, 16, 5, 5, 1, 1, 1, 16}, {1, 2, 2, 16, 5, 5, 1, 1, 1, 32},
-            {9, 14, 14, 16, 5, 5, 1, 1, 1, 32}, {2, 7, 6, 16, 5, 5, 1, 1, 1, 16}};
+            {9, 14, 14, 16, 5, 5, 1, 1, 1, 32}, {2, 7, 6, 16, 5, 5, 1, 1, 1, 16}, {9, 10, 12, 16, 5, 5, 1, 1, 1, 16}};
 
     static float[] values(int n, long seed) {
         Random r = new Random(seed);
