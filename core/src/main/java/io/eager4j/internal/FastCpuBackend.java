@@ -3,7 +3,9 @@ package io.eager4j.internal;
 import io.eager4j.DType;
 import io.eager4j.internal.cpu.FastWindows;
 import io.eager4j.internal.cpu.Gemm;
+import io.eager4j.internal.cpu.Gemms;
 import io.eager4j.internal.cpu.ParallelGemm;
+import io.eager4j.internal.cpu.VectorAdam;
 import io.eager4j.internal.cpu.Workers;
 import java.util.Arrays;
 
@@ -25,6 +27,12 @@ public final class FastCpuBackend extends ReferenceBackend {
      * Vector API kernel it replaces, which boxed every vector until C2 compiled it.
      */
     private static final int SPLIT_ADAM = 1 << 16;
+    /**
+     * Variables this large update through {@link VectorAdam} (the CNN's dense1 kernel), whose one pass
+     * also flushes the moments; smaller ones (the seed's W0) keep the plain loop, which needs no C2 time
+     * in the first steps to run at speed.
+     */
+    private static final int VECTOR_ADAM = 1 << 20;
 
     /** One thread: {@code gemm} as it is. */
     public FastCpuBackend(Gemm gemm) {
@@ -202,8 +210,12 @@ public final class FastCpuBackend extends ReferenceBackend {
         if (!inPlace) {
             Kernels.adam(w, mm, vv, gg, w2, m2, v2, lrT, b1, b2, eps);
         } else {   // ranges of whole vectors (16 floats), one per thread from SPLIT_ADAM weights
-            windows.parallel((w.length + 15) >>> 4, 16, SPLIT_ADAM, (from, to) ->
-                    Kernels.adamInPlace(w, mm, vv, gg, w2, from << 4, Math.min(w.length, to << 4), lrT, b1, b2, eps));
+            boolean vector = w.length >= VECTOR_ADAM && Gemms.vectorApiPresent();
+            windows.parallel((w.length + 15) >>> 4, 16, SPLIT_ADAM, (from, to) -> {
+                int lo = from << 4, hi = Math.min(w.length, to << 4), cut = vector ? hi - (hi - lo) % VectorAdam.VL : lo;
+                if (vector) VectorAdam.adamInPlace(w, mm, vv, gg, w2, lo, cut, lrT, b1, b2, eps);
+                Kernels.adamInPlace(w, mm, vv, gg, w2, cut, hi, lrT, b1, b2, eps);
+            });
         }
         return new Buffer[] {w2 == w ? var : new CpuBuffer(w2), inPlace ? m : new CpuBuffer(m2), inPlace ? v : new CpuBuffer(v2)};
     }

@@ -112,7 +112,7 @@ class FastKernelsTest {
     @Test
     void adamMatchesTheReferenceAndOnlyItsMomentsChangeInPlace() {
         // vectors, a scalar tail, and from 65,536 (FastCpuBackend.SPLIT_ADAM) ranges on every thread of
-        // 2 and 3: the seed's W0 size, odd, and ranges of uneven length
+        // 2 and 3: the seed's W0 size, odd, and ranges of uneven length; from 2^20 through VectorAdam
         Backend two = new FastCpuBackend(Gemms.get(), new Workers(2, "test-adam2"));
         Backend three = new FastCpuBackend(Gemms.get(), new Workers(3, "test-adam3"));
         for (Backend fast : new Backend[] {FAST, two, three}) {
@@ -181,11 +181,16 @@ class FastKernelsTest {
         Kernels.adamInPlace(w, ranges[1], ranges[2], g, ranges[0], 0, 21, 1e-3, 0.9, 0.999, 1e-8);
         Kernels.adamInPlace(w, ranges[1], ranges[2], g, ranges[0], 21, n, 1e-3, 0.9, 0.999, 1e-8);
         Buffer[] fast = FAST.adam(F32, buf(w), buf(m), buf(v), buf(g), 1e-3, 0.9, 0.999, 1e-8);
+        float[][] vector = {new float[n], m.clone(), v.clone()};   // the Vector API's pass, then the plain loop's tail
+        int cut = n - n % io.eager4j.internal.cpu.VectorAdam.VL;
+        io.eager4j.internal.cpu.VectorAdam.adamInPlace(w, vector[1], vector[2], g, vector[0], 0, cut, 1e-3, 0.9, 0.999, 1e-8);
+        Kernels.adamInPlace(w, vector[1], vector[2], g, vector[0], cut, n, 1e-3, 0.9, 0.999, 1e-8);
         for (int k = 0; k < 3; k++) {
             for (int i = 0; i < n; i++) {
                 int bits = Float.floatToRawIntBits(want[k][i]);
                 assertEquals(bits, Float.floatToRawIntBits(scalar[k][i]), "scalar loop, output " + k + " at " + i);
                 assertEquals(bits, Float.floatToRawIntBits(ranges[k][i]), "in place over ranges, output " + k + " at " + i);
+                assertEquals(bits, Float.floatToRawIntBits(vector[k][i]), "VectorAdam, output " + k + " at " + i);
                 assertEquals(bits, Float.floatToRawIntBits(floats(fast[k])[i]), "the fast backend, output " + k + " at " + i);
             }
         }
