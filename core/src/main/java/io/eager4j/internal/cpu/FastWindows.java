@@ -264,7 +264,7 @@ public final class FastWindows {
         int filter = g.patch() * co;
         float[] dz = wantDz ? Alloc.floatsOverwritten(g.positions() * co) : null;
         // each slot's sums: the filter's gradient, then the bias's
-        float[] all = slotSums(g, filter + co, (acc, b0, nb, accumulate) -> DirectConv.filterGrad(x, dy, 0, y, dz, g, co, acc, b0, nb, accumulate));
+        float[] all = slotSums(g, filter + co, (acc, b0, nb, accumulate) -> DirectConv.filterGrad(x, dy, y, dz, g, co, acc, b0, nb, accumulate));
         return new float[][] {java.util.Arrays.copyOf(all, filter), java.util.Arrays.copyOfRange(all, filter, filter + co), dz};
     }
 

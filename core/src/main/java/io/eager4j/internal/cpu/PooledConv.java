@@ -26,13 +26,13 @@ final class PooledConv {
         float[] out = Alloc.floatsOverwritten(pool.positions() * co);
         int[] arg = Alloc.ints(out.length);
         int per = g.oh() * g.ow(), tile = windows.tile(g), pooled = pool.oh() * pool.ow();
-        boolean direct = windows.direct(g, co), vector = windows.vectorRows(co), inRegisters = direct && DirectConv.poolsInRegisters(g, pool);
+        boolean direct = windows.direct(g, co), vector = windows.vectorRows(co), inRegisters = direct && PaddedConv.poolsInRegisters(g, pool);
         float[] u = windows.winogradFilter(f, g, co);
         windows.workers.run(windows.tiles(g, tile), t -> {
             int b0 = t * tile, nb = Math.min(tile, g.n() - b0);
             if (inRegisters) {   // conv1's: not even an image's output is stored
-                float[] scratch = windows.scratch(0, DirectConv.pooledScratch(g));
-                for (int b = b0; b < b0 + nb; b++) DirectConv.forwardPooled(x, f, bias, g, co, out, arg, b, scratch);
+                float[] scratch = windows.scratch(0, PaddedConv.pooledScratch(g));
+                for (int b = b0; b < b0 + nb; b++) PaddedConv.forwardPooled(x, f, bias, g, co, out, arg, b, scratch);
                 return;
             }
             if (direct) {   // an image's output (conv1's: 100 KB) stays in the core's cache until it is pooled
@@ -67,11 +67,11 @@ final class PooledConv {
         float[] all = windows.slotSums(g, sums + co, (acc, b0, nb, accumulate) -> {
             if (!accumulate) Arrays.fill(acc, sums, sums + co, 0f);
             if (direct) {
-                float[] dz = windows.scratch(1, per * co), image = windows.scratch(0, DirectConv.paddedImage(g));
+                float[] dz = windows.scratch(1, per * co), image = windows.scratch(0, PaddedConv.paddedImage(g));
                 if (!accumulate) Arrays.fill(acc, 0, filter, 0f);
                 for (int b = b0; b < b0 + nb; b++) {
                     rebuild(dp, pooledOut, arg, b * pooled * co, (b + 1) * pooled * co, dz, b * per * co, per * co);
-                    DirectConv.filterGradPadded(x, dz, g, co, acc, sums, b, image);
+                    PaddedConv.filterGradPadded(x, dz, g, co, acc, sums, b, image);
                 }
                 return;
             }
